@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace SerNotebooks.Cli.Commands;
+
+/// <summary>The one place where subcommands are registered.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

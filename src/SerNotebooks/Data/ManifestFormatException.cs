@@ -1,0 +1,10 @@
+namespace SerNotebooks.Data;
+
+/// <summary>A manifest that cannot be used; names the file, the line when known, and the problem.</summary>
+public sealed class ManifestFormatException(string path, int? line, string reason)
+    : Exception(line is null ? $"{path}: {reason}" : $"{path}:{line}: {reason}")
+{
+    public string FilePath { get; } = path;
+    public int? Line { get; } = line;
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,7 @@
+namespace SerNotebooks.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void LibraryHasVersion() => Assert.NotEqual("unknown", SerNotebooksAssembly.Version);
+}
