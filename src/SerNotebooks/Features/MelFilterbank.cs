@@ -11,7 +11,7 @@ namespace SerNotebooks.Features;
 public sealed class MelFilterbank
 {
     private readonly int[] _firstBin;
-    private readonly float[][] _weights;
+    private readonly double[][] _weights;
 
     public MelFilterbank(LogMelConfig config)
     {
@@ -21,7 +21,7 @@ public sealed class MelFilterbank
         BandCount = config.NMels;
         var dense = DenseWeights(config);
         _firstBin = new int[BandCount];
-        _weights = new float[BandCount][];
+        _weights = new double[BandCount][];
         for (var m = 0; m < BandCount; m++)
         {
             var first = 0;
@@ -35,10 +35,10 @@ public sealed class MelFilterbank
                 last--;
             }
             _firstBin[m] = first;
-            _weights[m] = new float[Math.Max(0, last - first + 1)];
+            _weights[m] = new double[Math.Max(0, last - first + 1)];
             for (var k = first; k <= last; k++)
             {
-                _weights[m][k - first] = (float)dense[k, m];
+                _weights[m][k - first] = dense[k, m];
             }
         }
     }
@@ -48,13 +48,13 @@ public sealed class MelFilterbank
     public int BandCount { get; }
 
     /// <summary>Weight of FFT bin <paramref name="bin"/> in mel band <paramref name="band"/> (torchaudio's fb[bin, band]).</summary>
-    public float Weight(int bin, int band)
+    public double Weight(int bin, int band)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)bin, (uint)BinCount, nameof(bin));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)band, (uint)BandCount, nameof(band));
         var offset = bin - _firstBin[band];
         var weights = _weights[band];
-        return offset >= 0 && offset < weights.Length ? weights[offset] : 0f;
+        return offset >= 0 && offset < weights.Length ? weights[offset] : 0.0;
     }
 
     /// <summary>Bands whose triangle falls between two bin frequencies and so have no non-zero weight.</summary>
