@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SerNotebooks.Features;
 
 /// <summary>
@@ -12,6 +14,8 @@ public static class FrameEnergy
     /// <summary>Mean-power floor before the log: −100 dB, below 16-bit quantisation noise.</summary>
     public const double PowerFloor = 1e-10;
 
+    // Long-running loops called few times: compile fully optimised at once instead of via tier-0/OSR.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] ComputeDb(ReadOnlySpan<float> samples, LogMelConfig framing)
     {
         ArgumentNullException.ThrowIfNull(framing);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SerNotebooks.Audio;
 
 namespace SerNotebooks.Features;
@@ -44,6 +45,8 @@ public sealed class LogMelSpectrogram
         return Compute(signal.Samples);
     }
 
+    // Long-running loops called few times: compile fully optimised at once instead of via tier-0/OSR.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FeatureMatrix Compute(ReadOnlySpan<float> samples)
     {
         if (samples.IsEmpty)

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace SerNotebooks.Features;
 
 /// <summary>YIN pitch settings [ours]; the defaults cover adult and child speech.</summary>
@@ -50,6 +53,8 @@ public sealed record PitchTrack(float[] F0Hz, bool[] Voiced, float[] Aperiodicit
 /// </summary>
 public static class PitchTracker
 {
+    // Long-running loops called few times: compile fully optimised at once instead of via tier-0/OSR.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PitchTrack Track(ReadOnlySpan<float> samples, LogMelConfig framing, PitchConfig? config = null, ReadOnlySpan<bool> speechMask = default)
     {
         ArgumentNullException.ThrowIfNull(framing);
@@ -100,15 +105,27 @@ public static class PitchTracker
         var head = x[..w];
         for (var tau = 1; tau < d.Length; tau++)
         {
-            var shifted = x.Slice(tau, w);
-            var sum = 0.0;
-            for (var j = 0; j < w; j++)
-            {
-                var diff = head[j] - shifted[j];
-                sum += diff * diff;
-            }
-            d[tau] = sum;
+            d[tau] = SquaredDistance(head, x.Slice(tau, w));
         }
+    }
+
+    private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var width = Vector<double>.Count;
+        var accumulator = Vector<double>.Zero;
+        var j = 0;
+        for (; j <= a.Length - width; j += width)
+        {
+            var diff = new Vector<double>(a[j..]) - new Vector<double>(b[j..]);
+            accumulator += diff * diff;
+        }
+        var sum = Vector.Sum(accumulator);
+        for (; j < a.Length; j++)
+        {
+            var diff = a[j] - b[j];
+            sum += diff * diff;
+        }
+        return sum;
     }
 
     private static void Normalise(ReadOnlySpan<double> d, Span<double> normalised)
