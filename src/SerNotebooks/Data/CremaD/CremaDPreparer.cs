@@ -42,6 +42,17 @@ public static class CremaDSplitProtocols
     public const string KFoldPrefix = "kfold-";
 
     public static readonly IReadOnlyList<string> Known = [Auto, Committed, FiveSessions, Generated, KFoldPrefix + "5"];
+
+    /// <summary>The protocol in canonical form; an <see cref="ArgumentException"/> naming the known ones otherwise.</summary>
+    public static string Normalize(string protocol)
+    {
+        var p = protocol.Trim().ToLowerInvariant();
+        var isKFold = p.StartsWith(KFoldPrefix, StringComparison.Ordinal)
+            && int.TryParse(p[KFoldPrefix.Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) && k >= 2;
+        return p is Auto or Committed or FiveSessions or Generated || isKFold
+            ? p
+            : throw new ArgumentException($"unknown split protocol '{protocol}' (known: {string.Join(", ", Known)}, kfold-K with K ≥ 2)");
+    }
 }
 
 /// <summary>What <see cref="CremaDPreparer.Prepare"/> found.</summary>
@@ -82,6 +93,7 @@ public static class CremaDPreparer
     public static CremaDPreparation Prepare(string root, CremaDPrepareOptions? options = null)
     {
         options ??= new CremaDPrepareOptions();
+        options = options with { SplitProtocol = CremaDSplitProtocols.Normalize(options.SplitProtocol) };
         var rootFull = Path.GetFullPath(root);
         if (!Directory.Exists(rootFull))
         {
@@ -251,7 +263,7 @@ public static class CremaDPreparer
             CremaDCorpus.CommittedTrainDevTest.Where(a => present.Contains(a.Actor)).ToList();
         IReadOnlyList<ActorAssignment> Generated() => ActorSplitGenerator.TrainDevTest(actors, options.Seed);
         var generatedText = $"generated: seeded (seed {options.Seed}) sex-balanced train/dev/test over the {actors.Count} actors present, 63/14/14 proportions";
-        var protocol = options.SplitProtocol.Trim().ToLowerInvariant();
+        var protocol = options.SplitProtocol;
         switch (protocol)
         {
             case CremaDSplitProtocols.Committed:
