@@ -10,10 +10,11 @@ public sealed record WavLoadOptions
     public int TargetSampleRate { get; init; } = WavAudioLoader.DefaultSampleRate;
 
     /// <summary>
-    /// Shortest clip accepted. The default is one analysis chunk (the paper's m ≈ 1 s): a shorter clip
-    /// cannot fill a single chunk. <see cref="TimeSpan.Zero"/> accepts any clip with at least one sample.
+    /// Shortest clip accepted. The default, <see cref="TimeSpan.Zero"/>, accepts any clip with at least one
+    /// sample frame; corpus preparation passes <see cref="WavAudioLoader.DefaultMinimumDuration"/> (one
+    /// analysis chunk) so that clips too short for a single chunk never enter a manifest.
     /// </summary>
-    public TimeSpan MinimumDuration { get; init; } = WavAudioLoader.DefaultMinimumDuration;
+    public TimeSpan MinimumDuration { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>A decoded clip with what it was before conversion.</summary>
@@ -40,19 +41,22 @@ public static class WavAudioLoader
 {
     public const int DefaultSampleRate = 16_000;
 
-    /// <summary>One analysis chunk (PAPER.md: m ≈ 1 s).</summary>
+    /// <summary>
+    /// One analysis chunk (PAPER.md: m ≈ 1 s): the minimum clip length the corpus preparers (and
+    /// <c>sernb prepare --min-duration</c>) use by default.
+    /// </summary>
     public static readonly TimeSpan DefaultMinimumDuration = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Loads a clip as mono audio at <paramref name="targetSampleRate"/>.
-    /// <paramref name="minimumDuration"/> defaults to <see cref="DefaultMinimumDuration"/>; pass
-    /// <see cref="TimeSpan.Zero"/> to accept shorter clips.
+    /// Loads a clip as mono audio at <paramref name="targetSampleRate"/>. Without
+    /// <paramref name="minimumDuration"/> any clip with at least one sample frame is accepted (the chunker
+    /// pads short clips); pass e.g. <see cref="DefaultMinimumDuration"/> to refuse clips shorter than a chunk.
     /// </summary>
     public static AudioSignal Load(string path, int targetSampleRate = DefaultSampleRate, TimeSpan? minimumDuration = null) =>
         LoadAudio(path, new WavLoadOptions
         {
             TargetSampleRate = targetSampleRate,
-            MinimumDuration = minimumDuration ?? DefaultMinimumDuration,
+            MinimumDuration = minimumDuration ?? TimeSpan.Zero,
         }).Signal;
 
     /// <summary>Loads a clip and reports its source format and whether it is digital silence.</summary>
@@ -88,7 +92,7 @@ public static class WavAudioLoader
     /// </summary>
     public static (WavFileHeader Header, bool IsDigitalSilence) Inspect(string path, TimeSpan? minimumDuration = null)
     {
-        var header = CheckedHeader(path, minimumDuration ?? DefaultMinimumDuration);
+        var header = CheckedHeader(path, minimumDuration ?? TimeSpan.Zero);
         var (source, silence) = OpenSamples(path, header);
         using (source)
         {

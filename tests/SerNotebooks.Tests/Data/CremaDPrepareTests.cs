@@ -108,6 +108,13 @@ public class CremaDPrepareTests : IDisposable
         var table = SerNotebooks.Data.Splits.ActorSplitTable.Read(Path.Combine(output, CremaDPreparer.SplitsFileName));
         Assert.Equal(splitOfSpeaker.OrderBy(p => p.Key), table.Select(a => new KeyValuePair<string, string?>(a.Actor, a.Split)));
         Assert.Contains("generated", manifest.Metadata.SplitProtocol);
+        // Six actors (1001–1006; the rejected ones contribute none): 1 dev, 1 test, 4 train, as the
+        // seeded generator assigns them from the actors' sex in VideoDemographics.csv.
+        Assert.Equal([1, 1, 4], new[] { "dev", "test", "train" }.Select(s => splitOfSpeaker.Values.Count(v => v == s)));
+        var expected = SerNotebooks.Data.Splits.ActorSplitGenerator.TrainDevTest(
+            Enumerable.Range(1001, 6).Select(id => new SerNotebooks.Data.Splits.ActorInfo(id.ToString(), id % 2 == 0 ? "female" : "male")),
+            CremaDCorpus.SplitSeed);
+        Assert.Equal(expected, table);
     }
 
     [Fact]

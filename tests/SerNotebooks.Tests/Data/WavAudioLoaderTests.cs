@@ -117,11 +117,13 @@ public class WavAudioLoaderTests : IDisposable
         };
         var path = _folder.File(name + ".wav", bytes);
 
-        var error = Assert.Throws<AudioFormatException>(() => WavAudioLoader.LoadAudio(path));
+        // The minimum duration is what corpus preparation asks for: one analysis chunk.
+        var options = new WavLoadOptions { MinimumDuration = WavAudioLoader.DefaultMinimumDuration };
+        var error = Assert.Throws<AudioFormatException>(() => WavAudioLoader.LoadAudio(path, options));
         Assert.Equal(path, error.FilePath);
         Assert.Contains(expectedReason, error.Reason);
         Assert.Contains(path, error.Message);
-        Assert.Throws<AudioFormatException>(() => WavAudioLoader.Inspect(path));
+        Assert.Throws<AudioFormatException>(() => WavAudioLoader.Inspect(path, WavAudioLoader.DefaultMinimumDuration));
     }
 
     [Fact]
@@ -137,9 +139,10 @@ public class WavAudioLoaderTests : IDisposable
     public void MinimumDurationIsTheCallersChoice()
     {
         var path = _folder.File("short.wav", Encode(Sine(440, 0.5, 48_000, 0.3), 48_000, Kind.Pcm, 16));
-        Assert.Throws<AudioFormatException>(() => WavAudioLoader.Load(path));
-        var signal = WavAudioLoader.Load(path, 16_000, TimeSpan.Zero);
+        var signal = WavAudioLoader.Load(path);
         Assert.InRange(signal.Samples.Length, 4_700, 4_900);
+        Assert.Contains("less than the minimum 1.000 s (one analysis chunk)",
+            Assert.Throws<AudioFormatException>(() => WavAudioLoader.Load(path, 16_000, WavAudioLoader.DefaultMinimumDuration)).Reason);
         var error = Assert.Throws<AudioFormatException>(() => WavAudioLoader.Load(path, 16_000, TimeSpan.FromSeconds(0.5)));
         Assert.Contains("0.300 s, less than the minimum 0.500 s", error.Reason);
     }
