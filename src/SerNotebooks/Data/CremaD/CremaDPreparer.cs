@@ -140,6 +140,7 @@ public static class CremaDPreparer
             }
         }
         AddMissingListedClips(rootFull, audioDir, files, rejected);
+        rejected = rejected.OrderBy(r => r.File, StringComparer.Ordinal).ToList();
 
         var (splits, description) = AssignSplits(accepted, demographics, options);
         var splitOf = splits.ToDictionary(s => s.Actor, s => s.Split, StringComparer.Ordinal);
