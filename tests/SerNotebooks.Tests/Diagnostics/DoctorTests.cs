@@ -45,7 +45,7 @@ public class DoctorTests
 
         Assert.StartsWith("Check        Status    Detail", lines[0]);
         Assert.Equal("Alpha        OK        first line", lines[2]);
-        Assert.Equal("                        second line", lines[3]);
+        Assert.Equal(new string(' ', 23) + "second line", lines[3]);
         Assert.Equal("Longer name  WARNING*  careful", lines[4]);
         Assert.StartsWith("Healthy", lines[^1]);
     }
