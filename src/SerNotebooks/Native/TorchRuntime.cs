@@ -24,7 +24,7 @@ public enum TorchFixState
     Failed,
 }
 
-/// <summary>The outcome of <see cref="TorchRuntime.ApplyCompatibilityFix"/>.</summary>
+/// <summary>The outcome of <see cref="TorchRuntime.ApplyCompatibilityFix()"/>.</summary>
 public sealed record TorchRuntimeStatus(
     TorchFixState FixState,
     string? LibStdCxxPath,
@@ -142,27 +142,32 @@ public static class TorchRuntime
     /// </summary>
     public static IReadOnlyList<string> CandidateLibraries()
     {
-        var folders = new List<string>();
-        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
-        {
-            folders.AddRange(searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        }
+        var searchFolders = AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories
+            ? searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        return CandidateLibraries(Path.GetDirectoryName(typeof(torch).Assembly.Location), searchFolders, AppContext.BaseDirectory);
+    }
 
-        var torchFolder = Path.GetDirectoryName(typeof(torch).Assembly.Location);
-        if (!string.IsNullOrEmpty(torchFolder))
+    /// <summary>
+    /// The existing libLibTorchSharp.so files TorchSharp.dll in <paramref name="torchSharpFolder"/> may load,
+    /// given the host's native search folders and the application's base folder.
+    /// </summary>
+    public static IReadOnlyList<string> CandidateLibraries(string? torchSharpFolder, IEnumerable<string> nativeSearchFolders, string baseDirectory)
+    {
+        var folders = new List<string>(nativeSearchFolders);
+        if (!string.IsNullOrEmpty(torchSharpFolder))
         {
-            folders.Add(torchFolder);
-            folders.Add(Path.Combine(torchFolder, "runtimes", "linux-x64", "native"));
-            folders.Add(Path.Combine(torchFolder, "cpu"));
+            folders.Add(torchSharpFolder);
+            folders.Add(Path.Combine(torchSharpFolder, "runtimes", "linux-x64", "native"));
+            folders.Add(Path.Combine(torchSharpFolder, "cpu"));
             // NuGet cache layout: <packages>/torchsharp/<version>/lib/<tfm>/TorchSharp.dll
-            var packageRoot = Path.GetFullPath(Path.Combine(torchFolder, "..", ".."));
-            if (string.Equals(Path.GetFileName(Path.GetDirectoryName(torchFolder)), "lib", StringComparison.Ordinal))
+            if (string.Equals(Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(torchSharpFolder))), "lib", StringComparison.Ordinal))
             {
-                folders.Add(Path.Combine(packageRoot, "runtimes", "linux-x64", "native"));
+                folders.Add(Path.Combine(torchSharpFolder, "..", "..", "runtimes", "linux-x64", "native"));
             }
         }
-        folders.Add(AppContext.BaseDirectory);
-        folders.Add(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"));
+        folders.Add(baseDirectory);
+        folders.Add(Path.Combine(baseDirectory, "runtimes", "linux-x64", "native"));
 
         return folders
             .Select(folder => Path.GetFullPath(Path.Combine(folder, LibraryFileName)))
@@ -171,7 +176,11 @@ public static class TorchRuntime
             .ToList();
     }
 
-    private static TorchRuntimeStatus ComputeFix()
+    /// <summary>
+    /// Applies the fix to the given libLibTorchSharp.so files (uncached; the parameterless overload covers
+    /// the files this process loads). Files are left untouched when the system libstdc++ defines the version.
+    /// </summary>
+    public static TorchRuntimeStatus ApplyCompatibilityFix(IEnumerable<string> libraries)
     {
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
@@ -194,15 +203,15 @@ public static class TorchRuntime
         }
 
         var results = new List<ElfPatchResult>();
-        foreach (var candidate in CandidateLibraries())
+        foreach (var library in libraries)
         {
             try
             {
-                results.Add(ElfVersionRequirementPatcher.MakeWeak(candidate, version));
+                results.Add(ElfVersionRequirementPatcher.MakeWeak(library, version));
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
-                problems.Add($"Could not patch {candidate}: {error.Message}");
+                problems.Add($"Could not patch {library}: {error.Message}");
             }
         }
 
@@ -214,6 +223,8 @@ public static class TorchRuntime
             TorchFixState.NotRequired;
         return new TorchRuntimeStatus(state, libStdCxx, results, problems);
     }
+
+    private static TorchRuntimeStatus ComputeFix() => ApplyCompatibilityFix(CandidateLibraries());
 
     // When the library was loaded without a .deps.json that tells the host where native assets live (a
     // notebook referencing SerNotebooks.dll by path), TorchSharp only probes TorchSharp.dll's own folder and
