@@ -64,7 +64,10 @@ public sealed record DoctorReport(IReadOnlyList<DoctorCheck> Checks)
 public static class Doctor
 {
     /// <summary>Runs every check; never throws (a check that throws is reported as failed).</summary>
-    public static DoctorReport Run(string? startDirectory = null)
+    public static DoctorReport Run() => Run(Directory.GetCurrentDirectory());
+
+    /// <summary>Runs every check, resolving the project folders from <paramref name="startDirectory"/>.</summary>
+    public static DoctorReport Run(string startDirectory)
     {
         var checks = new List<DoctorCheck>
         {

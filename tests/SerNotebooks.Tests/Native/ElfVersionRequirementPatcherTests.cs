@@ -80,6 +80,12 @@ public class ElfVersionRequirementPatcherTests
     {
         using var temp = new TempDirectory();
         var copy = StrictCopy(temp);
+        // Its libtorch dependencies sit beside it, as in a build output, so they resolve through $ORIGIN.
+        var natives = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        foreach (var dependency in Directory.GetFiles(natives, "*.so*").Where(file => !file.EndsWith("libLibTorchSharp.so", StringComparison.Ordinal)))
+        {
+            File.CreateSymbolicLink(temp.File(Path.GetFileName(dependency)), dependency);
+        }
         var libStdCxx = SystemLibStdCxx.Locate();
         Assert.NotNull(libStdCxx);
         var systemHasVersion = ElfVersionRequirementPatcher.DefinesVersion(libStdCxx, Version);
@@ -93,6 +99,7 @@ public class ElfVersionRequirementPatcherTests
 
         Assert.Equal(!systemHasVersion, beforeOutput.Contains(": " + strictError, StringComparison.Ordinal));
         Assert.DoesNotContain(": " + strictError, afterOutput, StringComparison.Ordinal);
+        Assert.Contains("libtorch_cpu.so => " + temp.File("libtorch_cpu.so"), afterOutput);
     }
 
     [Fact]
