@@ -79,17 +79,7 @@ public static class TorchRuntime
 #pragma warning disable CA2255 // Deliberate: the fix must precede any torch use from library code.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void ApplyFixOnLibraryLoad()
-    {
-        try
-        {
-            ApplyCompatibilityFix();
-        }
-        catch (Exception)
-        {
-            // Nothing may escape a module initializer; EnsureLoadable retries and reports.
-        }
-    }
+    internal static void ApplyFixOnLibraryLoad() => ApplyCompatibilityFix();
 
     /// <summary>
     /// Patches every libLibTorchSharp.so TorchSharp may load, unless the system libstdc++ already defines
@@ -224,7 +214,18 @@ public static class TorchRuntime
         return new TorchRuntimeStatus(state, libStdCxx, results, problems);
     }
 
-    private static TorchRuntimeStatus ComputeFix() => ApplyCompatibilityFix(CandidateLibraries());
+    private static TorchRuntimeStatus ComputeFix()
+    {
+        try
+        {
+            return ApplyCompatibilityFix(CandidateLibraries());
+        }
+        catch (Exception error)
+        {
+            // E.g. TorchSharp.dll itself missing; reported, never thrown, so the module initializer stays safe.
+            return new TorchRuntimeStatus(TorchFixState.Failed, null, [], [$"{error.GetType().Name}: {error.Message}"]);
+        }
+    }
 
     // When the library was loaded without a .deps.json that tells the host where native assets live (a
     // notebook referencing SerNotebooks.dll by path), TorchSharp only probes TorchSharp.dll's own folder and
