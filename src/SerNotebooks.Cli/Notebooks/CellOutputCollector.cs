@@ -31,19 +31,19 @@ public sealed class CellOutputCollector
                     // Updates (e.g. package-install progress) replace the display they refer to.
                     if (updated.ValueId is { } updatedId && displayIndexByValueId.TryGetValue(updatedId, out var index))
                     {
-                        outputs[index] = new DisplayElement(ToData(updated.FormattedValues));
+                        outputs[index] = new DisplayElement(ToData(updated.FormattedValues, updated.Value));
                     }
                     else
                     {
-                        AddDisplay(updated.ValueId, updated.FormattedValues);
+                        AddDisplay(updated.ValueId, ToData(updated.FormattedValues, updated.Value));
                     }
                     break;
                 case DisplayedValueProduced displayed:
-                    AddDisplay(displayed.ValueId, displayed.FormattedValues);
+                    AddDisplay(displayed.ValueId, ToData(displayed.FormattedValues, displayed.Value));
                     break;
                 case ReturnValueProduced returned:
                     var returnValue = new ReturnValueElement { ExecutionOrder = executionCount };
-                    foreach (var (mimeType, value) in ToData(returned.FormattedValues))
+                    foreach (var (mimeType, value) in ToData(returned.FormattedValues, returned.Value))
                     {
                         returnValue.Data[mimeType] = value;
                     }
@@ -67,9 +67,9 @@ public sealed class CellOutputCollector
         }
     }
 
-    private void AddDisplay(string? valueId, IReadOnlyCollection<FormattedValue> values)
+    private void AddDisplay(string? valueId, Dictionary<string, object> data)
     {
-        outputs.Add(new DisplayElement(ToData(values)));
+        outputs.Add(new DisplayElement(data));
         if (valueId is not null)
         {
             displayIndexByValueId[valueId] = outputs.Count - 1;
@@ -89,9 +89,18 @@ public sealed class CellOutputCollector
         }
     }
 
-    private static Dictionary<string, object> ToData(IEnumerable<FormattedValue> values) =>
-        values.GroupBy(v => v.MimeType, StringComparer.Ordinal)
+    private static Dictionary<string, object> ToData(IEnumerable<FormattedValue> values, object? value)
+    {
+        var data = values.GroupBy(v => v.MimeType, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (object)g.First().Value, StringComparer.Ordinal);
+        // Simple values (numbers, strings, dates) get a text/plain rendering too, as Jupyter kernels give
+        // them: tools that read notebooks (diffs, nbconvert, tests) look there first.
+        if (value is IConvertible && !data.ContainsKey(PlainTextFormatter.MimeType))
+        {
+            data[PlainTextFormatter.MimeType] = value.ToDisplayString(PlainTextFormatter.MimeType);
+        }
+        return data;
+    }
 
     private static string PlainText(IEnumerable<FormattedValue> values) =>
         values.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value

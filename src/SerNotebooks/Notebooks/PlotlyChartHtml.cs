@@ -39,7 +39,7 @@ public static class PlotlyChartHtml
         html.Append("<script type=\"text/javascript\">\n(function () {\n");
         html.Append(CultureInfo.InvariantCulture, $"  var figure = {EscapeForScript(figureJson)};\n");
         html.Append(CultureInfo.InvariantCulture, $"  var config = {EscapeForScript(configJson)};\n");
-        html.Append(CultureInfo.InvariantCulture, $"  var render = function (plotly) {{ plotly.newPlot('{id}', figure.data, figure.layout, config).then(function () {{ if (figure.frames && figure.frames.length) {{ plotly.addFrames('{id}', figure.frames); }} }}); }};\n");
+        html.Append(CultureInfo.InvariantCulture, $"  var render = function (Plotly) {{ Plotly.newPlot('{id}', figure.data, figure.layout, config).then(function () {{ if (figure.frames && figure.frames.length) {{ Plotly.addFrames('{id}', figure.frames); }} }}); }};\n");
         html.Append("  if (window.Plotly) { render(window.Plotly); return; }\n");
         html.Append("  var waiting = window.__sernbPlotlyWaiting = window.__sernbPlotlyWaiting || [];\n");
         html.Append("  waiting.push(render);\n");
