@@ -93,9 +93,9 @@ public static partial class NotebookParameters
             && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
             && double.IsFinite(real))
         {
-            return real.ToString("R", CultureInfo.InvariantCulture) is var text && (text.Contains('.') || text.Contains('E'))
-                ? text
-                : text + ".0";
+            var text = real.ToString("R", CultureInfo.InvariantCulture);
+            // "1e3" round-trips as "1000", which C# would read as an int.
+            return text.Contains('.') || text.Contains('E') ? text : text + ".0";
         }
         return SymbolDisplay.FormatLiteral(value, quote: true);
     }

@@ -116,6 +116,7 @@ public sealed class NotebookRunner
 
         var steps = new List<Step>();
         var elements = document.Elements;
+        InteractiveDocumentElement? injected = null;
         for (var i = 0; i < elements.Count; i++)
         {
             var element = elements[i];
@@ -135,15 +136,14 @@ public sealed class NotebookRunner
             steps.Add(new Step(element, cellNumber, IsInjected: false));
             if (i == parametersIndex)
             {
-                var injected = NotebookParameters.CreateInjectedCell(parameters, NotebookKernelFactory.CSharpKernelName);
+                injected = NotebookParameters.CreateInjectedCell(parameters, NotebookKernelFactory.CSharpKernelName);
                 steps.Add(new Step(injected, cellNumber, IsInjected: true));
             }
         }
 
-        if (parametersIndex >= 0)
+        if (injected is not null)
         {
-            // Offset by one: the document still holds the injected cell's predecessor at parametersIndex.
-            var injected = steps.First(s => s.IsInjected).Element;
+            // Kept in the written notebook, as papermill does, so a reader sees which values were used.
             elements.Insert(parametersIndex + 1, injected);
         }
         return steps;

@@ -141,6 +141,7 @@ public sealed class NotebookRunnerTests : IDisposable
         File.WriteAllText(Path.Combine(notebook.Folder, "beside-the-notebook.txt"), "found relative to the notebook");
         var path = notebook
             .Code("System.IO.File.ReadAllText(\"beside-the-notebook.txt\")")
+            .Code("display(\"shown with display()\");")
             .Save("relative.ipynb");
         var before = Environment.CurrentDirectory;
 
@@ -150,6 +151,27 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.Equal(before, Environment.CurrentDirectory);
         var cells = TestNotebook.ReadCells(result.OutputPath);
         Assert.Contains("found relative to the notebook", TestNotebook.Text(cells[0]!["outputs"]![0]!["data"]!["text/plain"]));
+        var displayed = Assert.Single(cells[1]!["outputs"]!.AsArray());
+        Assert.Equal("display_data", displayed!["output_type"]!.GetValue<string>());
+        Assert.Contains("shown with display()", TestNotebook.Text(displayed["data"]!["text/plain"]));
+    }
+
+    [Fact]
+    public async Task LibraryAndItsDataFrameDependencyLoadInNotebooks()
+    {
+        var path = notebook
+            .Code(string.Join('\n',
+                TestNotebook.Reference(typeof(SerNotebooksAssembly)),
+                TestNotebook.Reference(typeof(Deedle.Frame)),
+                "var frame = Deedle.Frame.FromRecords(new[] { new { Seed = 1, F1 = 0.5 }, new { Seed = 2, F1 = 0.7 } });",
+                "$\"{SerNotebooks.SerNotebooksAssembly.Version} rows={frame.RowCount}\""))
+            .Save("library.ipynb");
+
+        var result = await new NotebookRunner().RunAsync(path, notebook.OutputFolder);
+
+        Assert.True(result.Succeeded, result.Failure?.Describe(path));
+        var cells = TestNotebook.ReadCells(result.OutputPath);
+        Assert.Equal($"{SerNotebooksAssembly.Version} rows=2", TestNotebook.Text(cells[0]!["outputs"]![0]!["data"]!["text/plain"]));
     }
 
     [Fact]
