@@ -53,7 +53,15 @@ public static class NotebooksCommand
         CancellationToken cancellationToken = default)
     {
         // Bound to the real stdout now: while a cell runs, the kernel redirects Console.Out into the cell.
-        console ??= AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (console is null)
+        {
+            console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            if (Console.IsOutputRedirected)
+            {
+                // Logs are read as text: do not hard-wrap error messages and paths at 80 columns.
+                console.Profile.Width = 240;
+            }
+        }
 
         IReadOnlyList<string> notebooks;
         IReadOnlyDictionary<string, string> parameters;

@@ -1,3 +1,4 @@
+using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Formatting;
@@ -56,16 +57,24 @@ public sealed class CellOutputCollector
                     AddText(PlainText(stderr.FormattedValues), "stderr");
                     break;
                 case CommandFailed failed:
-                    ErrorMessage ??= failed.Message;
                     var exception = failed.Exception;
+                    ErrorMessage ??= Summarize(failed);
+                    // Jupyter's shape: the message as the value, the stack as the traceback.
                     outputs.Add(new ErrorElement(
-                        failed.Message,
+                        exception is null or CodeSubmissionCompilationErrorException ? failed.Message : exception.Message,
                         exception?.GetType().Name ?? "Error",
                         exception?.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []));
                     break;
             }
         }
     }
+
+    /// <summary>Compiler diagnostics as they are; a runtime exception as "Type: message", without the stack.</summary>
+    private static string Summarize(CommandFailed failed) => failed.Exception switch
+    {
+        null or CodeSubmissionCompilationErrorException => failed.Message,
+        var exception => $"{exception.GetType().FullName}: {exception.Message}",
+    };
 
     private void AddDisplay(string? valueId, Dictionary<string, object> data)
     {
