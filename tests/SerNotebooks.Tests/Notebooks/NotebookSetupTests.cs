@@ -38,6 +38,15 @@ public sealed class NotebookSetupTests
         Assert.Contains("if (window.Plotly)", html);
     }
 
+    [Fact]
+    public void EmbeddedPlotlyJsIsTheVersionTheSnippetsTarget()
+    {
+        var script = PlotlyChartHtml.ReadEmbeddedPlotlyJs();
+
+        Assert.True(script.Length > 1_000_000, $"plotly.js is only {script.Length} characters");
+        Assert.Contains($"plotly.js v{PlotlyChartHtml.PlotlyJsVersion}", script);
+    }
+
     private static int CountOf(string text, string part) =>
         (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
