@@ -9,6 +9,7 @@ internal static class CommandRegistry
     {
         yield return DoctorCommand.Create();
         yield return FeaturesCommand.Create();
+        yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
     }
 }
