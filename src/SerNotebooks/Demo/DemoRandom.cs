@@ -24,6 +24,20 @@ public sealed class DemoRandom
         }
     }
 
+    /// <summary>A generator in an explicit xoshiro256** state (for checking against the reference vectors).</summary>
+    public static DemoRandom FromState(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        var random = new DemoRandom(0);
+        random._s0 = s0;
+        random._s1 = s1;
+        random._s2 = s2;
+        random._s3 = s3;
+        return random;
+    }
+
+    /// <summary>First output of SplitMix64 from a state, exposed so the seeding can be checked against its reference.</summary>
+    public static ulong SplitMix64Next(ulong state) => SplitMix64(ref state);
+
     /// <summary>An independent stream for one (corpus part, index, aspect) of a corpus seed.</summary>
     public static DemoRandom ForStream(long seed, DemoStreamPart part, long index, int aspect = 0)
     {

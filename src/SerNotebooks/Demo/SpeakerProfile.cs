@@ -59,7 +59,7 @@ public sealed record SpeakerProfile
             VocalExpressiveness = random.Uniform(0.45, 1.3),
             SpectralTilt = random.Gaussian(0, 0.08),
             Breathiness = random.Uniform(0.01, female ? 0.08 : 0.05),
-            NoiseFloorDb = random.Uniform(-62, -48),
+            NoiseFloorDb = random.Uniform(-72, -58),
             FacialExpressiveness = random.Uniform(0.35, 1.25),
             HeadMotion = Math.Clamp(random.Gaussian(1.0, 0.35), 0.3, 2.0),
             ArticulationScale = Math.Clamp(random.Gaussian(1.0, 0.25), 0.5, 1.6),

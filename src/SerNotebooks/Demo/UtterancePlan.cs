@@ -44,7 +44,8 @@ public sealed record UtterancePlan(IReadOnlyList<TimedPhone> Phones, IReadOnlyLi
             for (var p = 0; p < syllable.Phones.Count; p++)
             {
                 var duration = Math.Max(0.025, syllableDuration * weights[p] / weightSum * random.Gaussian(1, 0.1));
-                phones.Add(new TimedPhone(syllable.Phones[p], t, t + duration, s, syllable.Stressed, levelDb, accent));
+                var phoneDb = syllable.Phones[p].Kind == PhoneKind.Vowel ? levelDb : levelDb - 3 * style.ConsonantContrast;
+                phones.Add(new TimedPhone(syllable.Phones[p], t, t + duration, s, syllable.Stressed, phoneDb, accent));
                 t += duration;
             }
             phraseDb -= random.Uniform(0.1, 0.6);

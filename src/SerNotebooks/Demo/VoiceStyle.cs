@@ -17,6 +17,8 @@ public sealed record VoiceStyle
     public required double LevelDb { get; init; }
     public required double SyllableLevelSigmaDb { get; init; }
     public required double EmphasisProbability { get; init; }
+    /// <summary>How much quieter consonants are than vowels (crisp in aroused speech, slurred in low arousal).</summary>
+    public required double ConsonantContrast { get; init; }
     public required double TiltPole { get; init; }
     public required double OpenQuotient { get; init; }
     public required double Breathiness { get; init; }
@@ -40,7 +42,7 @@ public sealed record VoiceStyle
         var isHappy = state.Emotion == DemoEmotion.Happiness ? 1.0 : 0.0;
         var isAnger = state.Emotion == DemoEmotion.Anger ? 1.0 : 0.0;
 
-        var f0ShiftSt = e * (3.2 * a + 0.8 * v) - 1.2 * isDisgust * i + random.Gaussian(0, 0.9);
+        var f0ShiftSt = e * (4.0 * a + 0.8 * v) - 1.2 * isDisgust * i + random.Gaussian(0, 0.9);
         var accentRange = speaker.F0RangeScale * Math.Max(0.6, 2.6 + e * (2.2 * a + 1.2 * Math.Max(v, 0)) - 1.2 * isSad * i) + random.Gaussian(0, 0.4);
         var rate = speaker.SyllableRate * (1 + 0.13 * e * a) * (1 - 0.1 * isSad * i - 0.08 * isDisgust * i) * random.Gaussian(1, 0.05);
         return new VoiceStyle
@@ -53,9 +55,10 @@ public sealed record VoiceStyle
             JitterFraction = 0.004 + 0.012 * isFear * i + 0.008 * isDisgust * i + 0.004 * isSad * i,
             ShimmerFraction = 0.03 + 0.04 * isFear * i + 0.03 * isAnger * i,
             SyllableRate = Math.Clamp(rate, 2.6, 7.5),
-            LevelDb = ReferenceLevelDb + speaker.GainDb + e * (6.5 * a + 1.0 * v) + random.Gaussian(0, 1.5),
-            SyllableLevelSigmaDb = speaker.EnergyVariability * Math.Max(0.5, 2.0 + e * 2.6 * a) * random.Gaussian(1, 0.15),
-            EmphasisProbability = Math.Clamp(0.08 + 0.35 * e * Math.Max(a, 0), 0, 0.6),
+            LevelDb = ReferenceLevelDb + speaker.GainDb + e * (8.5 * a + 1.0 * v) + random.Gaussian(0, 1.5),
+            SyllableLevelSigmaDb = speaker.EnergyVariability * Math.Max(0.8, 3.0 + e * 6.0 * a) * random.Gaussian(1, 0.15),
+            EmphasisProbability = Math.Clamp(0.08 + 0.45 * e * Math.Max(a, 0), 0, 0.7),
+            ConsonantContrast = Math.Clamp(1 + 0.8 * e * a, 0.3, 2.2),
             TiltPole = Math.Clamp(0.55 - 0.22 * e * a + speaker.SpectralTilt + 0.1 * isSad * i, 0.15, 0.88),
             OpenQuotient = Math.Clamp(0.62 - 0.14 * a * e + 0.06 * isSad * i, 0.35, 0.8),
             Breathiness = speaker.Breathiness + 0.06 * isSad * i + 0.05 * isFear * i,
