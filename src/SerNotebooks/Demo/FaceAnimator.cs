@@ -370,7 +370,7 @@ public static class FaceAnimator
         double cx = Math.Cos(rx), sx = Math.Sin(rx), cy = Math.Cos(ry), sy = Math.Sin(ry), cz = Math.Cos(rz), sz = Math.Sin(rz);
         var scale = speaker.InterOcularPixels;
         var originX = FaceTrack.DefaultWidth / 2.0 + speaker.CentreX + pose[3];
-        var originY = FaceTrack.DefaultHeight * 0.42 + speaker.CentreY + pose[4];
+        var originY = FaceTrack.DefaultHeight * 0.4 + speaker.CentreY + pose[4];
         var points = new (double X, double Y)[shape.Length];
         for (var i = 0; i < shape.Length; i++)
         {

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace SerNotebooks.Tests.Demo;
 
 /// <summary>The latent emotion must show in the signals, measured from the files, without being a copy of the label.</summary>
-public class DemoCorpusEmotionTests(TinyCorpusFixture corpus, ITestOutputHelper output) : IClassFixture<TinyCorpusFixture>
+[Collection(TinyCorpusCollection.Name)]
+public class DemoCorpusEmotionTests(TinyCorpusFixture corpus, ITestOutputHelper output)
 {
     [Fact]
     public void AngryVoicesAreLouderAndHigherThanSadOnesOfTheSameActorAndSentence()
