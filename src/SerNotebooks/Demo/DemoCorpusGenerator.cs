@@ -326,7 +326,8 @@ public static class DemoCorpusGenerator
             };
             var state = EmotionalState.Draw(emotion, intensity, random);
             var style = VoiceStyle.Derive(state, actor.Profile, random);
-            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random);
+            // Acted clips carry more silence around the sentence (CREMA-D clips average about 2.5 s).
+            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, extraSilence: 0.35);
             var id = $"{actor.Profile.Id}_{sentence}_{emotion.CremaCode()}_{level}";
             return new DemoClip(id, DemoStreamPart.CremaClip, index, Seed, actor.Profile, state, style, plan, CremaFolder,
                 $"AudioWAV/{id}.wav", null, null, sentence, level);

@@ -26,7 +26,12 @@ internal static class AcousticProbe
         return energies.Where(e => e > max - 35).ToArray();
     }
 
-    public static double MeanSpeechEnergyDb(AudioSignal signal) => SpeechFrameEnergiesDb(signal).Average();
+    /// <summary>Loudness as the 90th percentile of frame energy (dB): robust to how deep consonant dips go.</summary>
+    public static double LoudnessDb(AudioSignal signal)
+    {
+        var e = SpeechFrameEnergiesDb(signal).Order().ToArray();
+        return e[(int)(0.9 * (e.Length - 1))];
+    }
 
     public static double SpeechEnergyStdDb(AudioSignal signal)
     {
