@@ -277,9 +277,9 @@ public static class DemoCorpusGenerator
             string[] races = ["Caucasian", "African American", "Asian", "Unknown"];
             var race = races[random.Choose([61, 22, 7, 1])];
             var ethnicity = random.Chance(10.0 / 91) ? "Hispanic" : "Not Hispanic";
-            var all = Phonetics.CremaSentences;
-            var count = Math.Min(Profile.SentencesPerActor, all.Count);
-            var sentences = Enumerable.Range(0, count).Select(j => (a * count + j) % all.Count).Distinct().Order().Select(s => all[s].Code).ToArray();
+            var all = CremaDClipName.Sentences.Keys.ToArray();
+            var count = Math.Min(Profile.SentencesPerActor, all.Length);
+            var sentences = Enumerable.Range(0, count).Select(j => (a * count + j) % all.Length).Distinct().Order().Select(s => all[s]).ToArray();
             return new DemoActor(profile, race, ethnicity, sentences);
         }
 
