@@ -2,10 +2,13 @@ using SerNotebooks.Evaluation.Statistics;
 
 namespace SerNotebooks.Evaluation;
 
-/// <summary>One configuration against the baseline on one metric, over matched (seed, fold) pairs.</summary>
+/// <summary>One configuration against the baseline on one metric, over matched (seed, fold) pairs:
+/// <see cref="BaselineMean"/> is the baseline's mean over those pairs, <see cref="RelativeChangePercent"/> =
+/// 100 · <see cref="MeanDifference"/> / <see cref="BaselineMean"/>.</summary>
 public sealed record BaselineComparison(
     string Metric,
     int Pairs,
+    double BaselineMean,
     double MeanDifference,
     double StdDifference,
     double RelativeChangePercent,
@@ -103,7 +106,7 @@ public sealed class AblationSummary
                     var w = WilcoxonSignedRankTest.Run(treatment, reference);
                     var referenceMean = reference.Length == 0 ? double.NaN : reference.Average();
                     var relative = referenceMean == 0 || double.IsNaN(referenceMean) ? double.NaN : 100 * t.MeanDifference / referenceMean;
-                    comparisons[metric] = new BaselineComparison(metric, pairs.Length, t.MeanDifference, t.StdDifference, relative, t, w);
+                    comparisons[metric] = new BaselineComparison(metric, pairs.Length, referenceMean, t.MeanDifference, t.StdDifference, relative, t, w);
                 }
             }
             return new ConfigurationSummary(configuration, own.Length, stats, comparisons);

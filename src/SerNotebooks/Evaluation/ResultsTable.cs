@@ -154,10 +154,17 @@ public static class ResultsTable
             throw new EvaluationFormatException(path, null, "results table not found");
         }
         // The schema pins identifier columns to strings: type inference would turn configuration "123" or a
-        // fold "1" into numbers.
+        // fold "1" into numbers. Deedle rejects a schema naming an absent column, so name only those present.
+        string[] header;
+        using (var reader = new StreamReader(path))
+        using (var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture))
+        {
+            header = csv.Read() && csv.ReadHeader() && csv.HeaderRecord is { } h ? h : throw new EvaluationFormatException(path, 1, "no header row");
+        }
+        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn }.Where(header.Contains).Select(c => c + "=string"));
         using var stream = File.OpenRead(path);
         return Frame.ReadCsv(stream, hasHeaders: true, inferTypes: true, inferRows: 0,
-            schema: $"{ConfigurationColumn}=string,{FoldColumn}=string",
+            schema: schema.Length == 0 ? null : schema,
             separators: ",", culture: CultureInfo.InvariantCulture.Name);
     }
 }
