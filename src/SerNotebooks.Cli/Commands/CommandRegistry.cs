@@ -8,6 +8,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return DoctorCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return FeaturesCommand.Create();
         yield return PrepareCommand.Create();
     }
