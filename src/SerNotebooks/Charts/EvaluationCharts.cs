@@ -94,18 +94,28 @@ public static class EvaluationCharts
     }
 
     /// <summary>Training curves: one line per series against the epoch; losses on the left axis, other
-    /// metrics (dev macro-F1, accuracy, ...) on a right axis when both kinds are present.</summary>
-    public static GenericChart TrainingCurves(TrainingHistory history, string? title = null)
+    /// metrics (dev macro-F1, accuracy, ...) on a right axis when both kinds are present. By default every
+    /// series except wall-time columns (<see cref="TrainingHistory.IsTiming"/>); pass
+    /// <paramref name="series"/> to choose.</summary>
+    public static GenericChart TrainingCurves(TrainingHistory history, IReadOnlyList<string>? series = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (history.SeriesNames.Count == 0)
+        var names = series ?? history.SeriesNames.Where(s => !TrainingHistory.IsTiming(s)).ToArray();
+        foreach (var name in names)
+        {
+            if (!history.Series.ContainsKey(name))
+            {
+                throw new ArgumentException($"No series '{name}' (has: {string.Join(", ", history.SeriesNames)}).", nameof(series));
+            }
+        }
+        if (names.Count == 0)
         {
             throw new ArgumentException("The training history has no series to draw.", nameof(history));
         }
-        var hasLoss = history.SeriesNames.Any(TrainingHistory.IsLoss);
-        var hasMetric = history.SeriesNames.Any(s => !TrainingHistory.IsLoss(s));
+        var hasLoss = names.Any(TrainingHistory.IsLoss);
+        var hasMetric = names.Any(s => !TrainingHistory.IsLoss(s));
         var twoAxes = hasLoss && hasMetric;
-        var traces = history.SeriesNames.Select(name =>
+        var traces = names.Select(name =>
             PlotlyObjects.Lines(name, history.Epochs, history.Series[name], twoAxes && !TrainingHistory.IsLoss(name) ? "y2" : "y"));
         var extra = new List<(string, object)> { ("legend", Legend()) };
         if (twoAxes)

@@ -40,6 +40,11 @@ public sealed class TrainingHistory
     /// <summary>Columns of the CSV that were not numeric (e.g. a timestamp) and so are not series.</summary>
     public IReadOnlyList<string> IgnoredColumns { get; }
 
+    /// <summary>True for bookkeeping columns (wall time: <c>seconds</c>, <c>*_seconds</c>, <c>time</c>, <c>*_time</c>)
+    /// that are not training curves and are left out of charts by default.</summary>
+    public static bool IsTiming(string seriesName) =>
+        seriesName is "seconds" or "time" || seriesName.EndsWith("_seconds", StringComparison.Ordinal) || seriesName.EndsWith("_time", StringComparison.Ordinal);
+
     /// <summary>True for series drawn on the loss axis (name contains "loss").</summary>
     public static bool IsLoss(string seriesName) => seriesName.Contains("loss", StringComparison.OrdinalIgnoreCase);
 

@@ -72,6 +72,7 @@ public sealed class ChartTests : IDisposable
             ["train_loss"] = [1.2, 0.9, 0.7],
             ["dev_loss"] = [1.3, 1.0, double.NaN],
             ["dev_macro_f1"] = [0.3, 0.4, 0.45],
+            ["seconds"] = [12.5, 11.9, 12.1],
         });
 
         var chart = EvaluationCharts.TrainingCurves(history);
@@ -82,6 +83,9 @@ public sealed class ChartTests : IDisposable
         Assert.Null(Property<double?[]>(traces[1], "y")[2]);
         Assert.Equal([1, 2, 3], Property<int[]>(traces[0], "x"));
         Assert.NotNull(GenericChart.getLayout(chart).TryGetPropertyValue("yaxis2"));
+
+        Assert.Equal(["dev_macro_f1"], Traces(EvaluationCharts.TrainingCurves(history, ["dev_macro_f1"])).Select(t => Property<string>(t, "name")));
+        Assert.Throws<ArgumentException>(() => EvaluationCharts.TrainingCurves(history, ["dev_f1"]));
 
         var perRun = Traces(EvaluationCharts.TrainingCurves(new Dictionary<string, TrainingHistory> { ["baseline"] = history, ["energy"] = history }, "dev_macro_f1"));
         Assert.Equal(["baseline", "energy"], perRun.Select(t => Property<string>(t, "name")));
