@@ -20,7 +20,7 @@ public static partial class ChartFile
         // DocumentFavicon, AdditionalHeadTags, ChartDescription, PlotlyJSReference.
         var options = DisplayOptions.init(documentTitle, null, null, null, null, null, PlotlyJSReference.Full);
         var html = GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, chart));
-        html = MakeElementIdDeterministic(html);
+        html = MakeElementIdDeterministic(DeclareUtf8First(html));
         if (ExternalScriptSource(html) is { } source)
         {
             throw new InvalidOperationException($"The chart page still loads a script from '{source}': it would not open offline.");
@@ -45,6 +45,14 @@ public static partial class ChartFile
         ArgumentNullException.ThrowIfNull(html);
         var match = ScriptSourcePattern().Match(html);
         return match.Success ? match.Groups["src"].Value : null;
+    }
+
+    // Plotly.NET puts its <meta charset> after the 3.6 MB inlined script, and browsers only honour a charset
+    // declared in the first 1024 bytes: without this, "±", "Δ" and "—" in titles render as mojibake.
+    private static string DeclareUtf8First(string html)
+    {
+        var head = html.IndexOf("<head>", StringComparison.OrdinalIgnoreCase);
+        return head < 0 || head > 512 ? "<meta charset=\"utf-8\">" + html : html.Insert(head + "<head>".Length, "<meta charset=\"utf-8\">");
     }
 
     private const string Placeholder = "\u0001chart-id\u0001";

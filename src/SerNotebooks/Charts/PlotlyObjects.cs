@@ -49,6 +49,8 @@ internal static class PlotlyObjects
         trace.SetProperty("text", text);
         trace.SetProperty("texttemplate", "%{text}");
         trace.SetProperty("colorscale", colorScale);
+        // plotly.js's sequential scales run dark → light; reversed, larger values are darker.
+        trace.SetProperty("reversescale", true);
         return trace;
     }
 

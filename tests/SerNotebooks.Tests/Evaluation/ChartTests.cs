@@ -129,6 +129,9 @@ public sealed class ChartTests : IDisposable
         Assert.Contains("\"name\":\"macro F1\"", html);
         Assert.Contains("\"x\":[\"baseline\",\"energy\",\"energy+face\"]", html);
         Assert.Contains("<title>macro</title>", html);
+        // Titles use "±": the UTF-8 declaration must come within the first 1024 bytes for browsers to apply it.
+        Assert.Contains("<meta charset=\"utf-8\">", html[..1024]);
+        Assert.Contains("mean ± std", html);
         ChartFile.SaveSelfContained(chart, Path.Combine(_directory, "macro-again.html"), "macro");
         Assert.Equal(html, File.ReadAllText(Path.Combine(_directory, "macro-again.html")));
     }
