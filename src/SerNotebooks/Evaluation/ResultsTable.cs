@@ -136,6 +136,9 @@ public static class ResultsTable
         return frame;
     }
 
+    /// <summary>Reads the runs of a per-run CSV (what a notebook needs to summarise and chart finished runs).</summary>
+    public static IReadOnlyList<RunMetrics> ReadRuns(string path) => RunsFromFrame(ReadRunsCsv(path));
+
     /// <summary>Reads a summary CSV into a frame keyed by configuration.</summary>
     public static Frame<string, string> ReadSummaryCsv(string path)
     {

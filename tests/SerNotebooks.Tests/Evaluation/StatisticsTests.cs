@@ -135,6 +135,20 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void WilcoxonExactDistributionSumsToOneForManyPairs()
+    {
+        // 70 pairs, all positive: the only assignment with W+ = max, so p = 2/2^70 — beyond what long counts hold.
+        var treatment = Enumerable.Range(1, 70).Select(i => 1.0 + i).ToArray();
+        var baseline = Enumerable.Repeat(1.0, 70).ToArray();
+
+        var result = WilcoxonSignedRankTest.Run(treatment, baseline);
+
+        Assert.Equal(70 * 71 / 2.0, result.WPlus);
+        Assert.Equal(1.0, result.PValue / (2 / Math.Pow(2, 70)), 12);
+        Assert.Equal(1.0, WilcoxonSignedRankTest.Run(baseline, baseline).PValue);
+    }
+
+    [Fact]
     public void WilcoxonAllZeroDifferencesGivesPOne()
     {
         var result = WilcoxonSignedRankTest.Run([0.5, 0.6], [0.5, 0.6]);

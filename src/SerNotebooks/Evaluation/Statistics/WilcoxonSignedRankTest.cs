@@ -25,8 +25,9 @@ public sealed record WilcoxonSignedRankResult(
 /// </summary>
 public static class WilcoxonSignedRankTest
 {
-    /// <summary>Exact enumeration is done by counting subset sums; beyond this the counts would overflow.</summary>
-    public const int MaxExactPairs = 60;
+    /// <summary>The null distribution is counted by subset sums in O(n³) time; beyond this many pairs that gets
+    /// slow. Counts are doubles: exact integers up to 2^53 (n ≤ 52), beyond that relative error ~1e-16.</summary>
+    public const int MaxExactPairs = 400;
 
     public static WilcoxonSignedRankResult Run(IReadOnlyList<double> treatment, IReadOnlyList<double> baseline)
     {
@@ -76,7 +77,7 @@ public static class WilcoxonSignedRankTest
         var doubledTotal = doubledRanks.Sum();
 
         // counts[s] = number of sign assignments whose positive doubled ranks sum to s.
-        var counts = new long[doubledTotal + 1];
+        var counts = new double[doubledTotal + 1];
         counts[0] = 1;
         var reached = 0;
         foreach (var rank in doubledRanks)
@@ -91,8 +92,8 @@ public static class WilcoxonSignedRankTest
             reached += rank;
         }
         var total = Math.Pow(2, n);
-        long atMost = 0;
-        long atLeast = 0;
+        double atMost = 0;
+        double atLeast = 0;
         for (var s = 0; s <= doubledTotal; s++)
         {
             if (s <= doubledWPlus)
