@@ -9,6 +9,7 @@ internal static class CommandRegistry
     {
         yield return DemoCorpusCommand.Create();
         yield return DoctorCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
