@@ -11,5 +11,6 @@ internal static class CommandRegistry
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
+        yield return DemoCorpusCommand.Create();
     }
 }
