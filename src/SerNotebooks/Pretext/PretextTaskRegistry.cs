@@ -13,6 +13,7 @@ public sealed class PretextTaskRegistry
     public static PretextTaskRegistry CreateDefault()
     {
         var registry = new PretextTaskRegistry();
+        registry.Register(new EnergyVariationTask());
         return registry;
     }
 

@@ -1,0 +1,279 @@
+using SerNotebooks.Data;
+using SerNotebooks.Features;
+
+namespace SerNotebooks.Pretext;
+
+/// <summary>Where a labelling run is: <see cref="Stage"/> is "measure", "fit" or "label".</summary>
+public sealed record PretextLabellingProgress(string Stage, int Completed, int Total, string? Item);
+
+/// <summary>A clip that a task could not label, and why.</summary>
+public sealed record SkippedClip(string TaskName, string ClipId, string Speaker, string Reason)
+{
+    /// <summary>The reason's leading phrase (the text before the first ':'), for grouping in summaries.</summary>
+    public string Category
+    {
+        get
+        {
+            var colon = Reason.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? Reason[..colon] : Reason;
+        }
+    }
+}
+
+/// <summary>Everything one labelling run produced.</summary>
+public sealed record PretextLabellingResult(
+    Manifest Manifest,
+    IReadOnlyList<string> TaskNames,
+    IReadOnlyDictionary<string, PretextLabelSet> LabelSets,
+    IReadOnlyDictionary<string, IReadOnlyList<TaskMeasurement>> Measurements,
+    IReadOnlyDictionary<string, ITaskLabeller> Labellers,
+    IReadOnlyList<SkippedClip> Skipped,
+    IReadOnlyList<string> TrainingClipIds,
+    string FitScope)
+{
+    /// <summary>Clips of the manifest that a task measured (usable or not), in manifest order.</summary>
+    public int ClipCount => Manifest.Entries.Count;
+}
+
+/// <summary>
+/// Labels a whole corpus for a set of registered pretext tasks:
+/// <list type="number">
+/// <item>build a <see cref="PretextClip"/> per manifest row (features from the <see cref="FeatureExtractor"/>
+/// and its cache, the model's chunk plan, face paths resolved against the data root, null when absent);</item>
+/// <item>measure every clip for every task, in parallel, keeping manifest order;</item>
+/// <item>fit each task on the training clips (see <see cref="SelectTrainingClips"/>);</item>
+/// <item>label every clip with the fitted labeller.</item>
+/// </list>
+/// A clip that fails (unreadable audio, a task that throws, a measurement with a skip reason) is reported in
+/// <see cref="PretextLabellingResult.Skipped"/> and left out of that task only; a run never throws because
+/// of one clip. Unreadable audio means no chunk plan, so such a clip is skipped by every task.
+/// </summary>
+public sealed class PretextLabelling
+{
+    /// <summary>The split value whose clips thresholds are fitted on.</summary>
+    public const string TrainingSplit = "train";
+
+    private readonly PretextTaskRegistry _registry;
+    private readonly FeatureExtractor _extractor;
+    private readonly ChunkingConfig _chunking;
+
+    public PretextLabelling(PretextTaskRegistry registry, FeatureExtractor extractor, ChunkingConfig? chunking = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(extractor);
+        _registry = registry;
+        _extractor = extractor;
+        _chunking = chunking ?? new ChunkingConfig();
+        _chunking.Validate();
+    }
+
+    /// <summary>At most this many clips are processed at once (default: processor count).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The clips thresholds are fitted on: those whose split is "train"; when no clip has a split at all, every
+    /// clip — an unlabelled pre-training corpus has no splits, and its labels are derived from the signal
+    /// alone, so fitting on all of it leaks nothing about emotion. A manifest with splits but no "train" clip is
+    /// an error (fitting on test clips would be silent leakage).
+    /// </summary>
+    public static (IReadOnlyList<string> ClipIds, string Scope) SelectTrainingClips(Manifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var withSplit = manifest.Entries.Where(e => !string.IsNullOrWhiteSpace(e.Split)).ToList();
+        if (withSplit.Count == 0)
+        {
+            return (manifest.Entries.Select(e => e.Id).ToList(), "all clips (the manifest has no splits: unlabelled pre-training corpus)");
+        }
+        var training = withSplit.Where(e => string.Equals(e.Split, TrainingSplit, StringComparison.OrdinalIgnoreCase)).Select(e => e.Id).ToList();
+        if (training.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"manifest '{manifest.Metadata.Name}' has splits ({string.Join(", ", withSplit.Select(e => e.Split).Distinct())}) but no '{TrainingSplit}' clip to fit thresholds on");
+        }
+        return (training, $"split '{TrainingSplit}' ({training.Count} of {manifest.Entries.Count} clips)");
+    }
+
+    /// <summary>The <see cref="PretextClip"/> of one manifest row (features from the extractor's cache when present).</summary>
+    /// <exception cref="Audio.AudioFormatException">The clip's audio cannot be read.</exception>
+    public PretextClip BuildClip(Manifest manifest, ManifestEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(entry);
+        var audio = manifest.Resolve(entry.AudioPath);
+        var features = _extractor.Extract(audio);
+        var plan = DynamicChunker.Plan(features.Frames, _chunking, _extractor.Config.LogMel);
+        return new PretextClip(
+            entry,
+            audio,
+            entry.OpenFacePath is null ? null : manifest.Resolve(entry.OpenFacePath),
+            entry.VideoPath is null ? null : manifest.Resolve(entry.VideoPath),
+            features,
+            plan);
+    }
+
+    /// <summary>
+    /// Runs the pipeline. <paramref name="trainingClipIds"/> overrides <see cref="SelectTrainingClips"/> (for
+    /// example the training fold of a cross-validation).
+    /// </summary>
+    public PretextLabellingResult Run(
+        Manifest manifest,
+        IEnumerable<string> taskNames,
+        IReadOnlyCollection<string>? trainingClipIds = null,
+        IProgress<PretextLabellingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(taskNames);
+        var tasks = taskNames.Distinct(StringComparer.Ordinal).Select(_registry.Get).ToList();
+        if (tasks.Count == 0)
+        {
+            throw new ArgumentException("no pretext task selected", nameof(taskNames));
+        }
+        string scope;
+        IReadOnlyList<string> trainingIds;
+        if (trainingClipIds is null)
+        {
+            (trainingIds, scope) = SelectTrainingClips(manifest);
+        }
+        else
+        {
+            var known = manifest.Entries.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var unknown = trainingClipIds.Where(id => !known.Contains(id)).Take(3).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ArgumentException($"training clips not in the manifest: {string.Join(", ", unknown)}", nameof(trainingClipIds));
+            }
+            trainingIds = trainingClipIds.Distinct(StringComparer.Ordinal).ToList();
+            scope = $"caller-supplied ({trainingIds.Count} of {manifest.Entries.Count} clips)";
+        }
+
+        var measurements = Measure(manifest, tasks, progress, cancellationToken);
+
+        var trainingSet = trainingIds.ToHashSet(StringComparer.Ordinal);
+        var skipped = new List<SkippedClip>();
+        var labelSets = new Dictionary<string, PretextLabelSet>(StringComparer.Ordinal);
+        var labellers = new Dictionary<string, ITaskLabeller>(StringComparer.Ordinal);
+        var byTask = new Dictionary<string, IReadOnlyList<TaskMeasurement>>(StringComparer.Ordinal);
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var task = tasks[t];
+            var taskMeasurements = measurements.Select(row => row[t]).ToList();
+            byTask[task.Name] = taskMeasurements;
+            progress?.Report(new PretextLabellingProgress("fit", t, tasks.Count, task.Name));
+            var training = taskMeasurements.Where(m => m.IsUsable && trainingSet.Contains(m.ClipId)).ToList();
+            ITaskLabeller? labeller = null;
+            string? fitFailure = null;
+            if (training.Count == 0)
+            {
+                fitFailure = "task not fitted: no usable training clip";
+            }
+            else
+            {
+                try
+                {
+                    labeller = task.Fit(training);
+                    if (labeller is ISpeakerAdaptiveLabeller adaptive)
+                    {
+                        labeller = adaptive.AdaptTo(taskMeasurements);
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or InvalidDataException)
+                {
+                    fitFailure = $"task not fitted: {e.Message}";
+                }
+            }
+
+            var byClip = new Dictionary<string, ClipTaskLabels>(StringComparer.Ordinal);
+            for (var i = 0; i < taskMeasurements.Count; i++)
+            {
+                var m = taskMeasurements[i];
+                var entry = manifest.Entries[i];
+                if (!m.IsUsable)
+                {
+                    skipped.Add(new SkippedClip(task.Name, entry.Id, entry.Speaker, m.SkipReason!));
+                    continue;
+                }
+                if (labeller is null)
+                {
+                    skipped.Add(new SkippedClip(task.Name, entry.Id, entry.Speaker, fitFailure!));
+                    continue;
+                }
+                var labels = labeller.Label(m);
+                if (labels.HasAnyLabel)
+                {
+                    byClip[entry.Id] = labels;
+                }
+                else
+                {
+                    skipped.Add(new SkippedClip(task.Name, entry.Id, entry.Speaker,
+                        labels.SkipReason ?? "no label: no chunk had enough usable data"));
+                }
+            }
+            progress?.Report(new PretextLabellingProgress("label", t + 1, tasks.Count, task.Name));
+            if (labeller is not null)
+            {
+                labellers[task.Name] = labeller;
+            }
+            labelSets[task.Name] = new PretextLabelSet(task.Name, task.Granularity, task.Classes,
+                labeller?.StateJson ?? "{}", byClip);
+        }
+        return new PretextLabellingResult(manifest, tasks.Select(t => t.Name).ToList(), labelSets, byTask, labellers,
+            skipped, trainingIds, scope);
+    }
+
+    private TaskMeasurement[][] Measure(Manifest manifest, IReadOnlyList<IPretextTask> tasks,
+        IProgress<PretextLabellingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var entries = manifest.Entries;
+        var rows = new TaskMeasurement[entries.Count][];
+        var completed = 0;
+        progress?.Report(new PretextLabellingProgress("measure", 0, entries.Count, null));
+        Parallel.For(0, entries.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken },
+            i =>
+            {
+                rows[i] = MeasureClip(manifest, entries[i], tasks);
+                var done = Interlocked.Increment(ref completed);
+                progress?.Report(new PretextLabellingProgress("measure", done, entries.Count, entries[i].Id));
+            });
+        return rows;
+    }
+
+    private TaskMeasurement[] MeasureClip(Manifest manifest, ManifestEntry entry, IReadOnlyList<IPretextTask> tasks)
+    {
+        var row = new TaskMeasurement[tasks.Count];
+        PretextClip clip;
+        try
+        {
+            clip = BuildClip(manifest, entry);
+        }
+        catch (Exception e) when (IsClipFailure(e))
+        {
+            var reason = $"audio unusable: {e.Message}";
+            for (var t = 0; t < tasks.Count; t++)
+            {
+                row[t] = TaskMeasurement.Skipped(entry.Id, entry.Speaker, "audio", reason);
+            }
+            return row;
+        }
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            try
+            {
+                row[t] = tasks[t].Measure(clip);
+            }
+            catch (Exception e) when (IsClipFailure(e))
+            {
+                row[t] = TaskMeasurement.Skipped(entry.Id, entry.Speaker, tasks[t].Name, $"measurement failed: {e.Message}");
+            }
+        }
+        return row;
+    }
+
+    // Data problems of one clip; programming errors (NullReference, InvalidCast, ...) still surface.
+    private static bool IsClipFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or FormatException or InvalidDataException
+            or ManifestFormatException or Audio.AudioFormatException or ArgumentException or InvalidOperationException
+            or OverflowException or IndexOutOfRangeException or KeyNotFoundException or NotSupportedException;
+}
