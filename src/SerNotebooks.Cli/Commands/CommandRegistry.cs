@@ -12,5 +12,6 @@ internal static class CommandRegistry
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
         yield return DemoCorpusCommand.Create();
+        yield return LabelsCommand.Create();
     }
 }
