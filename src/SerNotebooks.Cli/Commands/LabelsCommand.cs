@@ -20,7 +20,12 @@ internal static class LabelsCommand
 {
     public static Command Create()
     {
-        var manifest = new Option<DirectoryInfo>("--manifest", "-m") { Description = "Manifest folder (manifest.csv + manifest.json)", Required = true };
+        var manifest = new Option<DirectoryInfo[]>("--manifest", "-m")
+        {
+            Description = "Manifest folder (manifest.csv + manifest.json); repeat to label several corpora with shared thresholds",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder to write labels, labeller states, report tables and charts to", Required = true };
         var tasks = new Option<string?>("--tasks") { Description = "Comma-separated task names (default: every registered task)" };
         var cache = new Option<DirectoryInfo?>("--cache") { Description = "Feature cache folder (default: SERNB_CACHE or .cache/features in the repository)" };
@@ -50,16 +55,16 @@ internal static class LabelsCommand
         return command;
     }
 
-    private static int Run(DirectoryInfo manifestFolder, DirectoryInfo output, string? taskList, DirectoryInfo? cacheFolder,
+    private static int Run(DirectoryInfo[] manifestFolders, DirectoryInfo output, string? taskList, DirectoryInfo? cacheFolder,
         EnergyVariationOptions energyOptions, string? chartClip)
     {
-        Manifest manifest;
+        List<Manifest> manifests;
         PretextTaskRegistry registry;
         IReadOnlyList<string> taskNames;
         try
         {
             energyOptions.Validate();
-            manifest = Manifest.Load(manifestFolder.FullName);
+            manifests = manifestFolders.Select(folder => Manifest.Load(folder.FullName)).ToList();
             registry = RegistryWith(new EnergyVariationTask(energyOptions));
             taskNames = string.IsNullOrWhiteSpace(taskList)
                 ? registry.All.Select(t => t.Name).ToList()
@@ -93,9 +98,9 @@ internal static class LabelsCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(context =>
                 {
-                    var measure = context.AddTask($"measure {manifest.Entries.Count} clips");
+                    var measure = context.AddTask($"measure {manifests.Sum(m => m.Entries.Count)} clips");
                     var label = context.AddTask($"fit + label {taskNames.Count} tasks");
-                    result = labelling.Run(manifest, taskNames, progress: new SynchronousProgress(p =>
+                    result = labelling.Run(manifests, taskNames, progress: new SynchronousProgress(p =>
                     {
                         var bar = p.Stage == "measure" ? measure : label;
                         bar.MaxValue = Math.Max(1, p.Total);
@@ -105,7 +110,7 @@ internal static class LabelsCommand
                     label.Value = label.MaxValue;
                 });
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
@@ -140,7 +145,9 @@ internal static class LabelsCommand
         Directory.CreateDirectory(folder);
         foreach (var task in result.TaskNames)
         {
-            SaveCsv(LabelReport.Labels(result, task), Path.Combine(folder, $"{task}.labels.csv"));
+            // The training side reads <task>.labels.csv/.json (PretextLabelSetFile); the long table is for people.
+            PretextLabelSetFile.Write(result.LabelSets[task], folder);
+            SaveCsv(LabelReport.Labels(result, task), Path.Combine(folder, $"{task}.chunks.csv"));
             AtomicFile.WriteAllText(Path.Combine(folder, $"{task}.labeller.json"), result.LabelSets[task].LabellerStateJson + "\n");
         }
         SaveCsv(LabelReport.Distribution(result), Path.Combine(folder, "distribution.csv"));
@@ -175,11 +182,11 @@ internal static class LabelsCommand
         if (result.Labellers.TryGetValue(EnergyVariationTask.TaskName, out var labeller) && labeller is EnergyVariationLabeller energyLabeller)
         {
             var set = result.LabelSets[EnergyVariationTask.TaskName];
-            var clipId = chartClip ?? result.Manifest.Entries.Select(e => e.Id).FirstOrDefault(set.ByClip.ContainsKey);
-            var entry = clipId is null ? null : result.Manifest.Entries.FirstOrDefault(e => e.Id == clipId);
+            var clipId = chartClip ?? result.Entries.Select(e => e.Id).FirstOrDefault(set.ByClip.ContainsKey);
+            var entry = clipId is null ? null : result.Entries.FirstOrDefault(e => e.Id == clipId);
             if (entry is not null)
             {
-                var clip = labelling.BuildClip(result.Manifest, entry);
+                var clip = labelling.BuildClip(result.ManifestOf(entry.Id), entry);
                 var task = (EnergyVariationTask)registry.Get(EnergyVariationTask.TaskName);
                 SaveChart(PretextCharts.EnergyContour(clip, task, energyLabeller),
                     Path.Combine(folder, $"energy-contour-{SafeName(entry.Id)}.html"), $"Energy variation — {entry.Id}");
@@ -215,7 +222,7 @@ internal static class LabelsCommand
 
     private static void PrintSummary(PretextLabellingResult result, string folder, IReadOnlyList<string> cacheProblems)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{result.Manifest.Metadata.Name}[/]: {result.ClipCount} clips; thresholds fitted on {result.FitScope}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{result.CorpusName}[/]: {result.ClipCount} clips; thresholds fitted on {result.FitScope}");
 
         var distribution = new Table().Title("Label distribution").AddColumns("task", "unit", "class", "count", "share");
         var d = LabelReport.Distribution(result);

@@ -156,7 +156,7 @@ public static class LabelReport
     public static string? FindReferenceColumn(PretextLabellingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return ReferenceColumns.FirstOrDefault(column => result.Manifest.Entries.Any(e => ReferenceValue(e, column) is not null));
+        return ReferenceColumns.FirstOrDefault(column => result.Entries.Any(e => ReferenceValue(e, column) is not null));
     }
 
     /// <summary>
@@ -209,7 +209,7 @@ public static class LabelReport
         var set = Set(result, task);
         var measurements = result.Measurements[task].ToDictionary(m => m.ClipId, StringComparer.Ordinal);
         var rows = new List<LabelRow>();
-        foreach (var entry in result.Manifest.Entries)
+        foreach (var entry in result.Entries)
         {
             if (!set.ByClip.TryGetValue(entry.Id, out var labels))
             {
@@ -329,11 +329,11 @@ public static class LabelReport
 
     private static (long[,] Counts, IReadOnlyList<string> Values) ReferenceCounts(PretextLabellingResult result, PretextLabelSet set, string column, string level)
     {
-        var values = result.Manifest.Entries.Select(e => ReferenceValue(e, column)).OfType<string>()
+        var values = result.Entries.Select(e => ReferenceValue(e, column)).OfType<string>()
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var index = values.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i, StringComparer.Ordinal);
         var counts = new long[values.Count, set.Classes.Count];
-        foreach (var entry in result.Manifest.Entries)
+        foreach (var entry in result.Entries)
         {
             var value = ReferenceValue(entry, column);
             if (value is null || !set.ByClip.TryGetValue(entry.Id, out var labels))

@@ -22,7 +22,7 @@ public sealed record SkippedClip(string TaskName, string ClipId, string Speaker,
 
 /// <summary>Everything one labelling run produced.</summary>
 public sealed record PretextLabellingResult(
-    Manifest Manifest,
+    IReadOnlyList<Manifest> Manifests,
     IReadOnlyList<string> TaskNames,
     IReadOnlyDictionary<string, PretextLabelSet> LabelSets,
     IReadOnlyDictionary<string, IReadOnlyList<TaskMeasurement>> Measurements,
@@ -31,8 +31,18 @@ public sealed record PretextLabellingResult(
     IReadOnlyList<string> TrainingClipIds,
     string FitScope)
 {
-    /// <summary>Clips of the manifest that a task measured (usable or not), in manifest order.</summary>
-    public int ClipCount => Manifest.Entries.Count;
+    /// <summary>Every clip of the run, manifest by manifest, in manifest order.</summary>
+    public IReadOnlyList<ManifestEntry> Entries { get; } = Manifests.SelectMany(m => m.Entries).ToList();
+
+    public int ClipCount => Entries.Count;
+
+    /// <summary>The manifest a clip of this run comes from.</summary>
+    public Manifest ManifestOf(string clipId) =>
+        Manifests.FirstOrDefault(m => m.Entries.Any(e => e.Id == clipId))
+        ?? throw new KeyNotFoundException($"clip '{clipId}' is not part of this labelling run");
+
+    /// <summary>The manifests' names, joined for titles.</summary>
+    public string CorpusName => string.Join(" + ", Manifests.Select(m => m.Metadata.Name));
 }
 
 /// <summary>
@@ -48,7 +58,7 @@ public sealed record PretextLabellingResult(
 /// <see cref="PretextLabellingResult.Skipped"/> and left out of that task only; a run never throws because
 /// of one clip. Unreadable audio means no chunk plan, so such a clip is skipped by every task.
 /// </summary>
-public sealed class PretextLabelling
+public sealed class PretextLabelling : IPretextLabelSource
 {
     /// <summary>The split value whose clips thresholds are fitted on.</summary>
     public const string TrainingSplit = "train";
@@ -76,21 +86,22 @@ public sealed class PretextLabelling
     /// alone, so fitting on all of it leaks nothing about emotion. A manifest with splits but no "train" clip is
     /// an error (fitting on test clips would be silent leakage).
     /// </summary>
-    public static (IReadOnlyList<string> ClipIds, string Scope) SelectTrainingClips(Manifest manifest)
+    public static (IReadOnlyList<string> ClipIds, string Scope) SelectTrainingClips(params IReadOnlyList<Manifest> manifests)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        var withSplit = manifest.Entries.Where(e => !string.IsNullOrWhiteSpace(e.Split)).ToList();
+        ArgumentNullException.ThrowIfNull(manifests);
+        var entries = manifests.SelectMany(m => m.Entries).ToList();
+        var withSplit = entries.Where(e => !string.IsNullOrWhiteSpace(e.Split)).ToList();
         if (withSplit.Count == 0)
         {
-            return (manifest.Entries.Select(e => e.Id).ToList(), "all clips (the manifest has no splits: unlabelled pre-training corpus)");
+            return (entries.Select(e => e.Id).ToList(), "all clips (the manifest has no splits: unlabelled pre-training corpus)");
         }
         var training = withSplit.Where(e => string.Equals(e.Split, TrainingSplit, StringComparison.OrdinalIgnoreCase)).Select(e => e.Id).ToList();
         if (training.Count == 0)
         {
             throw new InvalidOperationException(
-                $"manifest '{manifest.Metadata.Name}' has splits ({string.Join(", ", withSplit.Select(e => e.Split).Distinct())}) but no '{TrainingSplit}' clip to fit thresholds on");
+                $"manifest '{string.Join(" + ", manifests.Select(m => m.Metadata.Name))}' has splits ({string.Join(", ", withSplit.Select(e => e.Split).Distinct())}) but no '{TrainingSplit}' clip to fit thresholds on");
         }
-        return (training, $"split '{TrainingSplit}' ({training.Count} of {manifest.Entries.Count} clips)");
+        return (training, $"split '{TrainingSplit}' ({training.Count} of {entries.Count} clips)");
     }
 
     /// <summary>The <see cref="PretextClip"/> of one manifest row (features from the extractor's cache when present).</summary>
@@ -112,18 +123,40 @@ public sealed class PretextLabelling
     }
 
     /// <summary>
-    /// Runs the pipeline. <paramref name="trainingClipIds"/> overrides <see cref="SelectTrainingClips"/> (for
-    /// example the training fold of a cross-validation).
+    /// Runs the pipeline on one manifest. <paramref name="trainingClipIds"/> overrides <see cref="SelectTrainingClips"/>
+    /// (for example the training fold of a cross-validation).
     /// </summary>
     public PretextLabellingResult Run(
         Manifest manifest,
         IEnumerable<string> taskNames,
         IReadOnlyCollection<string>? trainingClipIds = null,
         IProgress<PretextLabellingProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Run([manifest], taskNames, trainingClipIds, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs the pipeline on several manifests at once (for example a pre-training corpus and a labelled one):
+    /// thresholds are fitted on the training clips of all of them together. Clip ids must be unique across them.
+    /// </summary>
+    public PretextLabellingResult Run(
+        IReadOnlyList<Manifest> manifests,
+        IEnumerable<string> taskNames,
+        IReadOnlyCollection<string>? trainingClipIds = null,
+        IProgress<PretextLabellingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(manifests);
         ArgumentNullException.ThrowIfNull(taskNames);
+        if (manifests.Count == 0)
+        {
+            throw new ArgumentException("no manifest given", nameof(manifests));
+        }
+        var items = manifests.SelectMany(m => m.Entries.Select(e => (Manifest: m, Entry: e))).ToList();
+        var duplicate = items.GroupBy(i => i.Entry.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"clip id '{duplicate.Key}' appears in more than one manifest ({string.Join(", ", duplicate.Select(i => i.Manifest.Metadata.Name))})", nameof(manifests));
+        }
         var tasks = taskNames.Distinct(StringComparer.Ordinal).Select(_registry.Get).ToList();
         if (tasks.Count == 0)
         {
@@ -133,21 +166,21 @@ public sealed class PretextLabelling
         IReadOnlyList<string> trainingIds;
         if (trainingClipIds is null)
         {
-            (trainingIds, scope) = SelectTrainingClips(manifest);
+            (trainingIds, scope) = SelectTrainingClips(manifests);
         }
         else
         {
-            var known = manifest.Entries.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var known = items.Select(i => i.Entry.Id).ToHashSet(StringComparer.Ordinal);
             var unknown = trainingClipIds.Where(id => !known.Contains(id)).Take(3).ToList();
             if (unknown.Count > 0)
             {
                 throw new ArgumentException($"training clips not in the manifest: {string.Join(", ", unknown)}", nameof(trainingClipIds));
             }
             trainingIds = trainingClipIds.Distinct(StringComparer.Ordinal).ToList();
-            scope = $"caller-supplied ({trainingIds.Count} of {manifest.Entries.Count} clips)";
+            scope = $"caller-supplied ({trainingIds.Count} of {items.Count} clips)";
         }
 
-        var measurements = Measure(manifest, tasks, progress, cancellationToken);
+        var measurements = Measure(items, tasks, progress, cancellationToken);
 
         var trainingSet = trainingIds.ToHashSet(StringComparer.Ordinal);
         var skipped = new List<SkippedClip>();
@@ -188,7 +221,7 @@ public sealed class PretextLabelling
             for (var i = 0; i < taskMeasurements.Count; i++)
             {
                 var m = taskMeasurements[i];
-                var entry = manifest.Entries[i];
+                var entry = items[i].Entry;
                 if (!m.IsUsable)
                 {
                     skipped.Add(new SkippedClip(task.Name, entry.Id, entry.Speaker, m.SkipReason!));
@@ -218,24 +251,43 @@ public sealed class PretextLabelling
             labelSets[task.Name] = new PretextLabelSet(task.Name, task.Granularity, task.Classes,
                 labeller?.StateJson ?? "{}", byClip);
         }
-        return new PretextLabellingResult(manifest, tasks.Select(t => t.Name).ToList(), labelSets, byTask, labellers,
+        return new PretextLabellingResult(manifests, tasks.Select(t => t.Name).ToList(), labelSets, byTask, labellers,
             skipped, trainingIds, scope);
     }
 
-    private TaskMeasurement[][] Measure(Manifest manifest, IReadOnlyList<IPretextTask> tasks,
+    /// <summary>
+    /// <see cref="IPretextLabelSource"/> for pre-training: labels the request's manifests with this pipeline,
+    /// fitting on the request's training clips. The request's chunking must match this pipeline's (chunk labels
+    /// line up with the model's chunks only then), and so must its feature settings.
+    /// </summary>
+    public IReadOnlyList<PretextLabelSet> GetLabelSets(PretextLabelRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Chunking != _chunking)
+        {
+            throw new ArgumentException($"the request's chunking ({request.Chunking}) differs from this pipeline's ({_chunking})", nameof(request));
+        }
+        if (request.Features.Config.CanonicalText() != _extractor.Config.CanonicalText())
+        {
+            throw new ArgumentException("the request's feature settings differ from this pipeline's", nameof(request));
+        }
+        var result = Run(request.Manifests, request.TaskNames, request.TrainingClipIds.ToList());
+        return request.TaskNames.Select(name => result.LabelSets[name]).ToList();
+    }
+
+    private TaskMeasurement[][] Measure(IReadOnlyList<(Manifest Manifest, ManifestEntry Entry)> items, IReadOnlyList<IPretextTask> tasks,
         IProgress<PretextLabellingProgress>? progress, CancellationToken cancellationToken)
     {
-        var entries = manifest.Entries;
-        var rows = new TaskMeasurement[entries.Count][];
+        var rows = new TaskMeasurement[items.Count][];
         var completed = 0;
-        progress?.Report(new PretextLabellingProgress("measure", 0, entries.Count, null));
-        Parallel.For(0, entries.Count,
+        progress?.Report(new PretextLabellingProgress("measure", 0, items.Count, null));
+        Parallel.For(0, items.Count,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism), CancellationToken = cancellationToken },
             i =>
             {
-                rows[i] = MeasureClip(manifest, entries[i], tasks);
+                rows[i] = MeasureClip(items[i].Manifest, items[i].Entry, tasks);
                 var done = Interlocked.Increment(ref completed);
-                progress?.Report(new PretextLabellingProgress("measure", done, entries.Count, entries[i].Id));
+                progress?.Report(new PretextLabellingProgress("measure", done, items.Count, items[i].Entry.Id));
             });
         return rows;
     }

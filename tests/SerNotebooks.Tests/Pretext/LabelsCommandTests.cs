@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using SerNotebooks.Demo;
+using SerNotebooks.Pretext;
 using SerNotebooks.Tests.Demo;
 
 namespace SerNotebooks.Tests.Pretext;
@@ -41,7 +42,7 @@ public sealed class LabelsCommandTests(TinyCorpusFixture corpus) : IDisposable
             "--cache", Path.Combine(_scratch, "cache"));
 
         Assert.Equal(0, code);
-        var labels = File.ReadAllLines(Path.Combine(output, "energy-variation.labels.csv"));
+        var labels = File.ReadAllLines(Path.Combine(output, "energy-variation.chunks.csv"));
         Assert.Equal("ClipId,Speaker,Split,Source,Chunk,Label,Class,Value", labels[0]);
         var clips = File.ReadAllLines(Path.Combine(manifest, "manifest.csv")).Length - 1;
         Assert.Equal(clips * 11, labels.Length - 1);
@@ -54,6 +55,12 @@ public sealed class LabelsCommandTests(TinyCorpusFixture corpus) : IDisposable
             var value = double.Parse(row[7], CultureInfo.InvariantCulture);
             Assert.Equal(value > threshold ? "high" : "low", row[6]);
         }
+
+        // The training side's label files: every clip, 11 chunk labels, the same labeller state.
+        var set = PretextLabelSetFile.Read(output, "energy-variation");
+        Assert.Equal(clips, set.ByClip.Count);
+        Assert.All(set.ByClip.Values, l => Assert.Equal(11, l.ChunkLabels!.Length));
+        Assert.Equal(threshold, JsonDocument.Parse(set.LabellerStateJson).RootElement.GetProperty("threshold").GetDouble());
 
         foreach (var table in new[] { "distribution.csv", "coverage.csv", "skipped.csv", "skip-reasons.csv", "agreement.csv",
                      "vs-latent_emotion.csv", "contingency-energy-variation-vs-latent_emotion-clip.csv", "contingency-energy-variation-vs-latent_emotion-chunk.csv" })

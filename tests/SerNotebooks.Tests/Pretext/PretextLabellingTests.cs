@@ -222,6 +222,27 @@ public sealed class PretextLabellingCorpusTests(TinyCorpusFixture corpus) : IDis
         Assert.Equal(0, LabelReport.Agreement(result).RowCount);
     }
 
+    [Fact]
+    public void AsALabelSourceItLabelsSeveralManifestsWithThresholdsFromTheRequestedTrainingClips()
+    {
+        var pretraining = Manifest.Load(PretrainingManifest);
+        var crema = Manifest.Load(Path.Combine(corpus.Root, DemoCorpusGenerator.CremaManifestFolder));
+        var extractor = new FeatureExtractor();
+        IPretextLabelSource source = new PretextLabelling(PretextTaskRegistry.CreateDefault(), extractor) { MaxDegreeOfParallelism = 2 };
+        var training = pretraining.Entries.Select(e => e.Id).ToHashSet();
+
+        var sets = source.GetLabelSets(new PretextLabelRequest([pretraining, crema], ["energy-variation"], training, new ChunkingConfig(), extractor));
+
+        var set = Assert.Single(sets);
+        Assert.Equal(pretraining.Entries.Count + crema.Entries.Count, set.ByClip.Count);
+        // Fitted on the pre-training clips only: the same threshold as labelling that corpus alone.
+        var alone = new PretextLabelling(PretextTaskRegistry.CreateDefault(), extractor) { MaxDegreeOfParallelism = 2 }.Run(pretraining, ["energy-variation"]);
+        Assert.Equal(alone.LabelSets["energy-variation"].LabellerStateJson, set.LabellerStateJson);
+
+        Assert.Throws<ArgumentException>(() => source.GetLabelSets(new PretextLabelRequest([pretraining], ["energy-variation"], training,
+            new ChunkingConfig { ChunkCount = 5 }, extractor)));
+    }
+
     private sealed class InlineProgress(Action<PretextLabellingProgress> report) : IProgress<PretextLabellingProgress>
     {
         private readonly Lock _gate = new();
