@@ -7,6 +7,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCorpusCommand.Create();
         yield return DoctorCommand.Create();
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
