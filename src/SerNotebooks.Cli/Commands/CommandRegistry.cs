@@ -7,11 +7,11 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoCorpusCommand.Create();
         yield return DoctorCommand.Create();
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
-        yield return DemoCorpusCommand.Create();
         yield return LabelsCommand.Create();
     }
 }

@@ -14,6 +14,8 @@ public sealed class PretextTaskRegistry
     {
         var registry = new PretextTaskRegistry();
         registry.Register(new EnergyVariationTask());
+        registry.Register(new Faces.FacialActivationTask());
+        registry.Register(new Faces.AuEmotionTask());
         return registry;
     }
 
