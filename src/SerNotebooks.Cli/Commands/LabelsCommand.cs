@@ -5,6 +5,7 @@ using Deedle;
 using Plotly.NET;
 using SerNotebooks.Charts;
 using SerNotebooks.Data;
+using SerNotebooks.Faces;
 using SerNotebooks.Features;
 using SerNotebooks.Notebooks;
 using SerNotebooks.Pretext;
@@ -125,6 +126,11 @@ internal static class LabelsCommand
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot write to {output.FullName}: {e.Message}");
             return 1;
         }
+        catch (ArgumentException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
         PrintSummary(result, output.FullName, cacheProblems);
         return 0;
     }
@@ -179,19 +185,45 @@ internal static class LabelsCommand
         }
 
         SaveChart(PretextCharts.LabelDistribution(result), Path.Combine(folder, "label-distribution.html"), "Pretext label distribution");
-        if (result.Labellers.TryGetValue(EnergyVariationTask.TaskName, out var labeller) && labeller is EnergyVariationLabeller energyLabeller)
+        var chartEntry = ChartClip(result, chartClip);
+        if (chartEntry is null)
         {
-            var set = result.LabelSets[EnergyVariationTask.TaskName];
-            var clipId = chartClip ?? result.Entries.Select(e => e.Id).FirstOrDefault(set.ByClip.ContainsKey);
-            var entry = clipId is null ? null : result.Entries.FirstOrDefault(e => e.Id == clipId);
-            if (entry is not null)
-            {
-                var clip = labelling.BuildClip(result.ManifestOf(entry.Id), entry);
-                var task = (EnergyVariationTask)registry.Get(EnergyVariationTask.TaskName);
-                SaveChart(PretextCharts.EnergyContour(clip, task, energyLabeller),
-                    Path.Combine(folder, $"energy-contour-{SafeName(entry.Id)}.html"), $"Energy variation — {entry.Id}");
-            }
+            return;
         }
+        var clip = labelling.BuildClip(result.ManifestOf(chartEntry.Id), chartEntry);
+        var name = SafeName(chartEntry.Id);
+        if (result.Labellers.TryGetValue(EnergyVariationTask.TaskName, out var energy) && energy is EnergyVariationLabeller energyLabeller)
+        {
+            SaveChart(PretextCharts.EnergyContour(clip, (EnergyVariationTask)registry.Get(EnergyVariationTask.TaskName), energyLabeller),
+                Path.Combine(folder, $"energy-contour-{name}.html"), $"Energy variation — {chartEntry.Id}");
+        }
+        if (result.Labellers.TryGetValue(FacialActivationTask.TaskName, out var face) && face is FacialActivationLabeller faceLabeller
+            && PretextCharts.ActivationCurve(clip, (FacialActivationTask)registry.Get(FacialActivationTask.TaskName), faceLabeller) is { } activation)
+        {
+            SaveChart(activation, Path.Combine(folder, $"activation-curve-{name}.html"), $"Facial activation — {chartEntry.Id}");
+        }
+        if (result.TaskNames.Contains(AuEmotionTask.TaskName)
+            && ((AuEmotionTask)registry.Get(AuEmotionTask.TaskName)).Analyse(clip).IntensityMatrix is { } intensities)
+        {
+            SaveChart(PretextCharts.AuIntensityHeatmap(chartEntry.Id, intensities),
+                Path.Combine(folder, $"au-intensity-{name}.html"), $"AU intensity — {chartEntry.Id}");
+        }
+    }
+
+    /// <summary>The requested clip, else the first clip labelled by the most tasks (so face charts have data).</summary>
+    private static ManifestEntry? ChartClip(PretextLabellingResult result, string? requested)
+    {
+        if (requested is not null)
+        {
+            return result.Entries.FirstOrDefault(e => e.Id == requested)
+                ?? throw new ArgumentException($"--chart-clip: clip '{requested}' is not in the manifest");
+        }
+        return result.Entries
+            .Select((entry, index) => (entry, index, tasks: result.LabelSets.Values.Count(s => s.ByClip.ContainsKey(entry.Id))))
+            .Where(c => c.tasks > 0)
+            .OrderByDescending(c => c.tasks).ThenBy(c => c.index)
+            .Select(c => c.entry)
+            .FirstOrDefault();
     }
 
     private static void SaveCsv<TRow>(Frame<TRow, string> frame, string path, string? rowKeyName = null)

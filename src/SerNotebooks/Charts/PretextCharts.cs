@@ -1,5 +1,5 @@
 using Plotly.NET;
-using SerNotebooks.Features;
+using SerNotebooks.Faces;
 using SerNotebooks.Pretext;
 using Chart = Plotly.NET.CSharp.Chart;
 using Plotly.NET.CSharp;
@@ -135,6 +135,37 @@ public static class PretextCharts
             .WithXAxisStyle<double, double, string>(TitleText: "time (s)")
             .WithYAxisStyle<double, double, string>(TitleText: "activation")
             .WithSize(Width: 900, Height: 400);
+    }
+
+    /// <summary>
+    /// Task 2 for one clip, from the face task's own analysis: the per-frame activation curve, its source's fitted
+    /// threshold, and the chunk means the labels come from. Null when the clip has no usable face data.
+    /// </summary>
+    public static GenericChart? ActivationCurve(PretextClip clip, FacialActivationTask task, FacialActivationLabeller labeller)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(labeller);
+        var analysis = task.Analyse(clip);
+        if (analysis.Curve is not { } curve)
+        {
+            return null;
+        }
+        var threshold = labeller.ThresholdFor(analysis.Source);
+        if (double.IsNaN(threshold))
+        {
+            return null;
+        }
+        var spans = clip.Chunks.Chunks.Select(c => new ChunkSpan(c.StartSeconds, c.EndSeconds)).ToArray();
+        return ActivationCurve($"{clip.Id} ({analysis.Source})", curve.Times, curve.Values, threshold, spans,
+            curve.ChunkMeans(clip.Chunks, task.Options.MinFramesPerChunk));
+    }
+
+    /// <summary>AU intensities of one clip over time, from the face helper's <see cref="AuIntensityMatrix"/>.</summary>
+    public static GenericChart AuIntensityHeatmap(string clipId, AuIntensityMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return AuIntensityHeatmap(clipId, matrix.Times, matrix.ActionUnits, matrix.ByActionUnit());
     }
 
     /// <summary>AU intensities over time: <paramref name="intensities"/>[au][frame], one row per AU name.</summary>

@@ -7,17 +7,44 @@ namespace SerNotebooks.Pretext;
 public sealed record PretextLabellingProgress(string Stage, int Completed, int Total, string? Item);
 
 /// <summary>A clip that a task could not label, and why.</summary>
-public sealed record SkippedClip(string TaskName, string ClipId, string Speaker, string Reason)
+public sealed partial record SkippedClip(string TaskName, string ClipId, string Speaker, string Reason)
 {
-    /// <summary>The reason's leading phrase (the text before the first ':'), for grouping in summaries.</summary>
+    /// <summary>
+    /// The reason without its specifics, for grouping in summaries: a leading file path ("path: ...") is dropped,
+    /// then the text up to the next ':' is kept, with parenthesised details removed and numbers written as N.
+    /// </summary>
     public string Category
     {
         get
         {
-            var colon = Reason.IndexOf(':', StringComparison.Ordinal);
-            return colon > 0 ? Reason[..colon] : Reason;
+            var text = Reason;
+            var colon = text.IndexOf(": ", StringComparison.Ordinal);
+            while (colon > 0 && LooksLikePath(text[..colon]))
+            {
+                text = text[(colon + 2)..];
+                colon = text.IndexOf(": ", StringComparison.Ordinal);
+            }
+            if (colon > 0)
+            {
+                text = text[..colon];
+            }
+            text = Parenthesised().Replace(text, string.Empty);
+            text = Number().Replace(text, "N");
+            return Spaces().Replace(text, " ").Trim();
         }
     }
+
+    private static bool LooksLikePath(string text) =>
+        text.Contains('/', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\([^)]*\)")]
+    private static partial System.Text.RegularExpressions.Regex Parenthesised();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d+(\.\d+)?")]
+    private static partial System.Text.RegularExpressions.Regex Number();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex Spaces();
 }
 
 /// <summary>Everything one labelling run produced.</summary>

@@ -67,6 +67,13 @@ public sealed class PretextLabellingTests : IDisposable
         Assert.Contains("no 'train' clip", error.Message);
     }
 
+    [Theory]
+    [InlineData("/data/openface/spk7/a.csv: every frame failed: 68 of 68 with success = 0", "every frame failed")]
+    [InlineData("audio unusable: /data/a.wav: file does not exist", "audio unusable")]
+    [InlineData("no chunk has 5 usable frame pairs (3 usable pairs from 40 frames)", "no chunk has N usable frame pairs")]
+    public void SkipCategoriesDropPathsAndSpecifics(string reason, string category) =>
+        Assert.Equal(category, new SkippedClip("t", "c", "s", reason).Category);
+
     private PretextLabellingResult RunOn(Manifest manifest) => Labelling().Run(manifest, ["energy-variation"]);
 
     private static PretextLabelling Labelling() =>
