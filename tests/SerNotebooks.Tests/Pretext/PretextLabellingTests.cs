@@ -152,6 +152,13 @@ public sealed class PretextLabellingCorpusTests(TinyCorpusFixture corpus) : IDis
         Assert.All(energy.ByClip.Values, l => Assert.Equal(11, l.ChunkLabels!.Length));
         Assert.Contains(progress, p => p.Stage == "measure" && p.Completed == manifest.Entries.Count);
         Assert.True(cache.Statistics.Hits >= manifest.Entries.Count, "the second run reads every clip's features from the cache");
+
+        // Cross-task agreement: chunk level only for the two low/high chunk tasks, clip level for every pair.
+        var agreement = LabelReport.Agreement(first);
+        var pairs = taskNames.Count * (taskNames.Count - 1) / 2;
+        var chunkPairs = agreement.GetColumn<string>("Level").Values.Count(l => l == "chunk");
+        Assert.Equal(pairs + chunkPairs, agreement.RowCount);
+        Assert.All(agreement.GetColumn<int>("Items").Values, n => Assert.True(n > 0));
     }
 
     [Fact]
