@@ -89,19 +89,6 @@ internal static class AcousticProbe
         return f0s[f0s.Count / 2];
     }
 
-    /// <summary>Welch's t statistic for mean(a) - mean(b).</summary>
-    public static double WelchT(IReadOnlyCollection<double> a, IReadOnlyCollection<double> b)
-    {
-        static (double Mean, double Var) Moments(IReadOnlyCollection<double> v)
-        {
-            var m = v.Average();
-            return (m, v.Sum(x => (x - m) * (x - m)) / (v.Count - 1));
-        }
-        var (ma, va) = Moments(a);
-        var (mb, vb) = Moments(b);
-        return (ma - mb) / Math.Sqrt(va / a.Count + vb / b.Count);
-    }
-
     /// <summary>Spearman rank correlation.</summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {

@@ -42,7 +42,7 @@ public class DemoCorpusEmotionTests(TinyCorpusFixture corpus, ITestOutputHelper 
     }
 
     [Fact]
-    public void EnergyVariationFollowsArousalOnlyLoosely()
+    public void EnergyVariationFollowsArousalWithoutCopyingIt()
     {
         var manifest = Manifest.Load(Path.Combine(corpus.Root, DemoCorpusGenerator.PretrainingManifestFolder));
         var arousal = new List<double>();
@@ -54,6 +54,6 @@ public class DemoCorpusEmotionTests(TinyCorpusFixture corpus, ITestOutputHelper 
         }
         var rho = AcousticProbe.Spearman(arousal, variation);
         output.WriteLine($"Spearman(latent arousal, energy std) = {rho:F2} over {arousal.Count} unlabelled clips");
-        Assert.InRange(rho, 0.2, 0.9);
+        Assert.InRange(rho, 0.3, 0.95);
     }
 }
