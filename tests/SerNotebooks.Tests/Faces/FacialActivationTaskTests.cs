@@ -36,10 +36,12 @@ public sealed class FacialActivationTaskTests : IDisposable
 
         var values = _task.Measure(clip).ChunkValues!;
 
-        // The chunk's first frame (t = 1.000 s) has not moved yet: 29 of its 30 frames carry the motion.
+        // A pair belongs to the chunk of its later frame: the pair ending at t = 1.000 s has not moved yet, the
+        // one ending at t = 2.000 s has, so chunk 1 holds 29 moving pairs of 30 and chunk 2 holds 1.
+        const double perPair = 30 * 1.2 / 68 / 60;
         Assert.Equal(0, values[0], 1e-9);
-        Assert.Equal(29.0 / 30 * 30 * 1.2 / 68 / 60, values[1], 0.0003);
-        Assert.Equal(0, values[2], 1e-9);
+        Assert.Equal(29.0 / 30 * perPair, values[1], 0.0003);
+        Assert.Equal(1.0 / 30 * perPair, values[2], 0.00003);
         var curve = _task.Analyse(clip).Curve!;
         Assert.Equal(89, curve.Values.Length);
         Assert.Equal(frames[1].Timestamp, curve.Times[0], 2);
