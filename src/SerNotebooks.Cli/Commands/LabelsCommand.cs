@@ -257,17 +257,10 @@ internal static class LabelsCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]{result.CorpusName}[/]: {result.ClipCount} clips; thresholds fitted on {result.FitScope}");
 
         var distribution = new Table().Title("Label distribution").AddColumns("task", "unit", "class", "count", "share");
-        var d = LabelReport.Distribution(result);
-        var rows = d.RowCount;
-        var tasks = d.GetColumn<string>("Task").Values.ToArray();
-        var units = d.GetColumn<string>("Unit").Values.ToArray();
-        var classes = d.GetColumn<string>("Class").Values.ToArray();
-        var counts = d.GetColumn<int>("Count").Values.ToArray();
-        var shares = d.GetColumn<double>("Share").Values.ToArray();
-        for (var i = 0; i < rows; i++)
+        foreach (var row in LabelReport.DistributionRows(result))
         {
-            distribution.AddRow(Markup.Escape(tasks[i]), units[i], Markup.Escape(classes[i]),
-                counts[i].ToString(CultureInfo.InvariantCulture), shares[i].ToString("P1", CultureInfo.InvariantCulture));
+            distribution.AddRow(Markup.Escape(row.Task), row.Unit, Markup.Escape(row.Class),
+                row.Count.ToString(CultureInfo.InvariantCulture), double.IsNaN(row.Share) ? "–" : row.Share.ToString("P1", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(distribution);
 
@@ -296,16 +289,10 @@ internal static class LabelsCommand
         if (reference is not null)
         {
             var relation = new Table().Title($"Labels vs {reference}").AddColumns("task", "level", "items", "MI (bits)", "NMI");
-            var r = LabelReport.VersusReference(result, reference);
-            var rTasks = r.GetColumn<string>("Task").Values.ToArray();
-            var levels = r.GetColumn<string>("Level").Values.ToArray();
-            var items = r.GetColumn<int>("Items").Values.ToArray();
-            var mi = r.GetColumn<double>("MutualInformationBits").Values.ToArray();
-            var nmi = r.GetColumn<double>("Nmi").Values.ToArray();
-            for (var i = 0; i < rTasks.Length; i++)
+            foreach (var row in LabelReport.VersusReferenceRows(result, reference))
             {
-                relation.AddRow(Markup.Escape(rTasks[i]), levels[i], items[i].ToString(CultureInfo.InvariantCulture),
-                    mi[i].ToString("F3", CultureInfo.InvariantCulture), nmi[i].ToString("F3", CultureInfo.InvariantCulture));
+                relation.AddRow(Markup.Escape(row.Task), row.Level, row.Items.ToString(CultureInfo.InvariantCulture),
+                    Format(row.MutualInformationBits), Format(row.Nmi));
             }
             AnsiConsole.Write(relation);
         }
@@ -315,6 +302,8 @@ internal static class LabelsCommand
         }
         AnsiConsole.MarkupLineInterpolated($"Wrote labels, labeller states, report tables and charts to {folder}");
     }
+
+    private static string Format(double value) => double.IsNaN(value) ? "–" : value.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
     private sealed class SynchronousProgress(Action<PretextLabellingProgress> report) : IProgress<PretextLabellingProgress>

@@ -205,20 +205,15 @@ public static class PretextCharts
     public static GenericChart LabelDistribution(PretextLabellingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var frame = LabelReport.Distribution(result);
-        var tasks = frame.GetColumn<string>("Task").Values.ToArray();
-        var classes = frame.GetColumn<string>("Class").Values.ToArray();
-        var shares = frame.GetColumn<double>("Share").Values.ToArray();
-        var counts = frame.GetColumn<int>("Count").Values.ToArray();
-        var units = frame.GetColumn<string>("Unit").Values.ToArray();
+        var rows = LabelReport.DistributionRows(result);
         var charts = result.TaskNames.Select(task =>
         {
-            var rows = Enumerable.Range(0, tasks.Length).Where(i => tasks[i] == task).ToArray();
+            var taskRows = rows.Where(r => r.Task == task).ToArray();
             return Chart.Column<double, string, string>(
-                rows.Select(i => shares[i]).ToArray(),
-                Keys: rows.Select(i => $"{task}: {classes[i]}").ToArray(),
+                taskRows.Select(r => double.IsNaN(r.Share) ? 0 : r.Share).ToArray(),
+                Keys: taskRows.Select(r => $"{task}: {r.Class}").ToArray(),
                 Name: task,
-                MultiText: rows.Select(i => $"{counts[i]} {units[i]}s").ToArray());
+                MultiText: taskRows.Select(r => $"{r.Count} {r.Unit}s").ToArray());
         }).ToList();
         return Chart.Combine(charts.Count > 0 ? charts : [Chart.Invisible()])
             .Titled("Pretext label distribution")

@@ -38,7 +38,10 @@ public static class LabelReport
     public static readonly IReadOnlyList<string> ReferenceColumns = ["latent_emotion", "emotion"];
 
     /// <summary>Per task and class: how many units (chunks for chunk tasks, clips for utterance tasks) and their share.</summary>
-    public static Frame<int, string> Distribution(PretextLabellingResult result)
+    public static Frame<int, string> Distribution(PretextLabellingResult result) => Frame.FromRecords(DistributionRows(result));
+
+    /// <summary>The rows of <see cref="Distribution"/> (Deedle drops NaN shares from typed columns; these keep them).</summary>
+    public static IReadOnlyList<LabelDistributionRow> DistributionRows(PretextLabellingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = new List<LabelDistributionRow>();
@@ -60,7 +63,7 @@ public static class LabelReport
                 rows.Add(new LabelDistributionRow(name, unit, set.Classes[c], counts[c], total == 0 ? double.NaN : counts[c] / (double)total));
             }
         }
-        return Frame.FromRecords(rows);
+        return rows;
     }
 
     /// <summary>Per task: clips with usable labels, clips skipped, and (chunk tasks) labelled vs unlabelled chunks of labelled clips.</summary>
@@ -164,7 +167,11 @@ public static class LabelReport
     /// at clip level (majority label for chunk tasks) and, for chunk tasks, at chunk level (every labelled chunk
     /// paired with its clip's value). Empty when there is no such column.
     /// </summary>
-    public static Frame<int, string> VersusReference(PretextLabellingResult result, string? column = null)
+    public static Frame<int, string> VersusReference(PretextLabellingResult result, string? column = null) =>
+        Frame.FromRecords(VersusReferenceRows(result, column));
+
+    /// <summary>The rows of <see cref="VersusReference"/>.</summary>
+    public static IReadOnlyList<ReferenceRelationRow> VersusReferenceRows(PretextLabellingResult result, string? column = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         column ??= FindReferenceColumn(result);
@@ -183,7 +190,7 @@ public static class LabelReport
                 }
             }
         }
-        return Frame.FromRecords(rows);
+        return rows;
     }
 
     /// <summary>

@@ -79,6 +79,26 @@ public sealed class LabelsCommandTests(TinyCorpusFixture corpus) : IDisposable
     }
 
     [Fact]
+    public void CorpusWithoutFaceDataStillLabelsAudioAndReportsWhyFaceTasksSkippedEveryClip()
+    {
+        var output = Path.Combine(_scratch, "crema");
+        var manifest = Path.Combine(corpus.Root, DemoCorpusGenerator.CremaManifestFolder);
+
+        Assert.Equal(0, Sernb("labels", "--manifest", manifest, "--out", output, "--cache", Path.Combine(_scratch, "cache")));
+
+        var clips = File.ReadAllLines(Path.Combine(manifest, "manifest.csv")).Length - 1;
+        var coverage = File.ReadAllLines(Path.Combine(output, "coverage.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0]);
+        Assert.Equal(clips.ToString(CultureInfo.InvariantCulture), coverage["energy-variation"][2]);
+        var faceTasks = coverage.Keys.Where(k => k != "energy-variation").ToList();
+        Assert.NotEmpty(faceTasks);
+        Assert.All(faceTasks, task => Assert.Equal("0", coverage[task][2]));
+        var skipped = File.ReadAllLines(Path.Combine(output, "skipped.csv")).Skip(1).ToList();
+        Assert.Equal(clips * faceTasks.Count, skipped.Count);
+        // The labelled corpus has no latent emotion column: its emotion column is the reference.
+        Assert.True(File.Exists(Path.Combine(output, "vs-emotion.csv")));
+    }
+
+    [Fact]
     public void UnknownTaskIsAnErrorNamingTheRegisteredTasks()
     {
         var manifest = Path.Combine(corpus.Root, DemoCorpusGenerator.PretrainingManifestFolder);
