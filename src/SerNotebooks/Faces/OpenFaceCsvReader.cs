@@ -76,13 +76,16 @@ public static partial class OpenFaceCsvReader
         var optionalAus = request.AllActionUnits
             ? byName.Keys.Where(name => AuColumn().IsMatch(name) && !needed.Contains(name)).ToList()
             : [];
-        var neededCells = needed.Select(name => (Name: name, Cells: frame.GetColumn<string>(byName[name]))).ToList();
-        var optionalCells = optionalAus.Select(name => (Name: name, Cells: frame.GetColumn<string>(byName[name]))).ToList();
-        var frameCells = byName.TryGetValue("frame", out var frameKey) ? frame.GetColumn<string>(frameKey) : null;
-        var faceCells = byName.TryGetValue("face_id", out var faceKey) ? frame.GetColumn<string>(faceKey) : null;
+        string?[] CellsOf(string name) => frame.GetColumn<string>(byName[name]).ValuesAll.ToArray();
+        var columns = needed.Concat(optionalAus).ToList();
+        var index = columns.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var cells = columns.Select(CellsOf).ToArray();
+        var frameCells = byName.ContainsKey("frame") ? CellsOf("frame") : null;
+        var faceCells = byName.ContainsKey("face_id") ? CellsOf("face_id") : null;
+        var timeIndex = index["timestamp"];
 
         var problems = new List<FrameProblem>();
-        var kept = new List<(int FrameNumber, Dictionary<string, double> Values)>(rows);
+        var kept = new List<(int FrameNumber, double[] Values)>(rows);
         int? firstFace = null;
         var lastFrame = int.MinValue;
         var lastTime = double.NegativeInfinity;
@@ -90,11 +93,11 @@ public static partial class OpenFaceCsvReader
         {
             var line = row + 2;
             var frameNumber = row + 1;
-            if (frameCells is not null && TryParse(Cell(frameCells, row), out var parsedFrame))
+            if (frameCells is not null && TryParse(frameCells[row], out var parsedFrame))
             {
                 frameNumber = (int)Math.Round(parsedFrame);
             }
-            if (faceCells is not null && TryParse(Cell(faceCells, row), out var face))
+            if (faceCells is not null && TryParse(faceCells[row], out var face))
             {
                 firstFace ??= (int)face;
                 if ((int)face != firstFace)
@@ -103,11 +106,12 @@ public static partial class OpenFaceCsvReader
                     continue;
                 }
             }
-            var values = new Dictionary<string, double>(neededCells.Count + optionalCells.Count, StringComparer.Ordinal);
+            var values = new double[columns.Count];
             FrameProblem? problem = null;
-            foreach (var (name, cells) in neededCells)
+            for (var c = 0; c < needed.Count; c++)
             {
-                var text = Cell(cells, row);
+                var name = columns[c];
+                var text = cells[c][row];
                 if (string.IsNullOrWhiteSpace(text))
                 {
                     problem = new FrameProblem(line, frameNumber, FrameProblemKind.MissingValue, $"'{name}' is empty");
@@ -118,11 +122,11 @@ public static partial class OpenFaceCsvReader
                     problem = new FrameProblem(line, frameNumber, FrameProblemKind.NotANumber, $"'{name}' is not a finite number ('{text.Trim()}')");
                     break;
                 }
-                values[name] = value;
+                values[c] = value;
             }
             if (problem is null)
             {
-                var time = values["timestamp"];
+                var time = values[timeIndex];
                 if (frameNumber <= lastFrame || time <= lastTime)
                 {
                     problem = new FrameProblem(line, frameNumber, FrameProblemKind.NotIncreasing,
@@ -134,9 +138,9 @@ public static partial class OpenFaceCsvReader
                 problems.Add(problem);
                 continue;
             }
-            foreach (var (name, cells) in optionalCells)
+            for (var c = needed.Count; c < columns.Count; c++)
             {
-                values[name] = TryParse(Cell(cells, row), out var value) ? value : double.NaN;
+                values[c] = TryParse(cells[c][row], out var value) ? value : double.NaN;
             }
             if (lastFrame != int.MinValue && frameNumber > lastFrame + 1)
             {
@@ -144,33 +148,40 @@ public static partial class OpenFaceCsvReader
                     $"{frameNumber - lastFrame - 1} frame(s) missing after frame {lastFrame}"));
             }
             lastFrame = frameNumber;
-            lastTime = values["timestamp"];
+            lastTime = values[timeIndex];
             kept.Add((frameNumber, values));
         }
 
-        return Build(path, request, rows, kept, problems, optionalAus);
+        return Build(path, request, rows, kept, index, problems, optionalAus);
     }
 
     private static OpenFaceTrack Build(string path, OpenFaceColumns request, int rows,
-        List<(int FrameNumber, Dictionary<string, double> Values)> kept, List<FrameProblem> problems, List<string> optionalAus)
+        List<(int FrameNumber, double[] Values)> kept, Dictionary<string, int> index, List<FrameProblem> problems, List<string> optionalAus)
     {
+        double[] Column(string name)
+        {
+            var c = index[name];
+            return kept.Select(k => k.Values[c]).ToArray();
+        }
         var n = kept.Count;
         var frames = kept.Select(k => k.FrameNumber).ToArray();
-        var times = kept.Select(k => k.Values["timestamp"]).ToArray();
-        var success = request.TrackingQuality ? kept.Select(k => k.Values["success"] >= 0.5).ToArray() : Enumerable.Repeat(true, n).ToArray();
-        var confidence = request.TrackingQuality ? kept.Select(k => k.Values["confidence"]).ToArray() : Enumerable.Repeat(1.0, n).ToArray();
+        var times = Column("timestamp");
+        var success = request.TrackingQuality ? Column("success").Select(v => v >= 0.5).ToArray() : Enumerable.Repeat(true, n).ToArray();
+        var confidence = request.TrackingQuality ? Column("confidence") : Enumerable.Repeat(1.0, n).ToArray();
         double[][] xs = [], ys = [];
         if (request.Landmarks)
         {
-            xs = kept.Select(k => Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => k.Values[$"x_{i}"]).ToArray()).ToArray();
-            ys = kept.Select(k => Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => k.Values[$"y_{i}"]).ToArray()).ToArray();
+            var x0 = index["x_0"];
+            var y0 = index["y_0"];
+            xs = kept.Select(k => k.Values.AsSpan(x0, OpenFaceTrack.LandmarkCount).ToArray()).ToArray();
+            ys = kept.Select(k => k.Values.AsSpan(y0, OpenFaceTrack.LandmarkCount).ToArray()).ToArray();
         }
         var auNames = request.AuIntensities.Select(au => $"{au}_r").Concat(request.AuPresences.Select(au => $"{au}_c")).Concat(optionalAus).Distinct();
         var intensity = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
         var presence = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var column in auNames)
         {
-            var series = kept.Select(k => k.Values[column]).ToArray();
+            var series = Column(column);
             (column.EndsWith("_r", StringComparison.Ordinal) ? intensity : presence)[column[..^2]] = series;
         }
         return new OpenFaceTrack
@@ -209,12 +220,6 @@ public static partial class OpenFaceCsvReader
         periods.Sort();
         var median = periods.Count % 2 == 1 ? periods[periods.Count / 2] : (periods[periods.Count / 2 - 1] + periods[periods.Count / 2]) / 2;
         return median > 0 ? 1 / median : double.NaN;
-    }
-
-    private static string? Cell(Series<int, string> cells, int row)
-    {
-        var value = cells.TryGetAt(row);
-        return value.HasValue ? value.Value : null;
     }
 
     private static bool TryParse(string? text, out double value) =>
