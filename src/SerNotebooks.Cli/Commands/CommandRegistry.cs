@@ -13,5 +13,12 @@ internal static class CommandRegistry
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
+        yield return DemoCorpusCommand.Create();
+        yield return DoctorCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return FeaturesCommand.Create();
+        yield return LabelsCommand.Create();
+        yield return NotebooksCommand.Create();
+        yield return PrepareCommand.Create();
     }
 }

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SerNotebooks.Pretext;
+
+namespace SerNotebooks.Faces;
+
+/// <summary>Task 3's labeller state: which rules (hash) and options produced the labels.</summary>
+public sealed record AuEmotionState(
+    [property: JsonPropertyName("task")] string Task,
+    [property: JsonPropertyName("rulesSource")] string RulesSource,
+    [property: JsonPropertyName("rulesSha256")] string RulesSha256,
+    [property: JsonPropertyName("classes")] IReadOnlyList<string> Classes,
+    [property: JsonPropertyName("presenceMode")] string PresenceMode,
+    [property: JsonPropertyName("intensityThreshold")] double IntensityThreshold,
+    [property: JsonPropertyName("minimumShare")] double MinimumShare,
+    [property: JsonPropertyName("preferSpecificPrototype")] bool PreferSpecificPrototype,
+    [property: JsonPropertyName("confidenceThreshold")] double ConfidenceThreshold,
+    [property: JsonPropertyName("trainingClips")] int TrainingClips);
+
+/// <summary>Task 3 fitted: the measured class index is the label (the rules have no trained parameter).</summary>
+public sealed class AuEmotionLabeller : ITaskLabeller
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public AuEmotionLabeller(AuEmotionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        State = state;
+        StateJson = JsonSerializer.Serialize(state, Json);
+    }
+
+    public AuEmotionState State { get; }
+
+    public string TaskName => AuEmotionTask.TaskName;
+
+    public string StateJson { get; }
+
+    public static AuEmotionLabeller FromStateJson(string json) =>
+        new(JsonSerializer.Deserialize<AuEmotionState>(json) ?? throw new FormatException("au-emotion labeller state is empty"));
+
+    public ClipTaskLabels Label(TaskMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        if (!measurement.IsUsable || measurement.UtteranceClass is not { } index)
+        {
+            return new ClipTaskLabels(measurement.ClipId, null, ClipTaskLabels.MissingLabel, measurement.Source,
+                measurement.SkipReason ?? "no utterance class");
+        }
+        if (index < 0 || index >= State.Classes.Count)
+        {
+            return new ClipTaskLabels(measurement.ClipId, null, ClipTaskLabels.MissingLabel, measurement.Source,
+                $"class index {index} is outside the {State.Classes.Count} classes of rules {State.RulesSha256[..12]}");
+        }
+        return new ClipTaskLabels(measurement.ClipId, null, index, measurement.Source, null);
+    }
+}

@@ -1,0 +1,81 @@
+using SerNotebooks.Data;
+using SerNotebooks.Demo;
+using SerNotebooks.Faces;
+using SerNotebooks.Features;
+using SerNotebooks.Pretext;
+using SerNotebooks.Tests.Demo;
+using Xunit.Abstractions;
+
+namespace SerNotebooks.Tests.Faces;
+
+/// <summary>
+/// The face tasks on the tiny demo corpus (seed 1234): their labels must carry the latent emotion the generator
+/// put into the faces, without simply reproducing it (the acceptance criterion of issue 4).
+/// </summary>
+[Collection(TinyCorpusCollection.Name)]
+public sealed class DemoCorpusFaceLabelTests(TinyCorpusFixture corpus, ITestOutputHelper output)
+{
+    private static readonly string[] Aroused = ["anger", "fear", "happiness"];
+    private static readonly string[] Subdued = ["sadness", "disgust"];
+
+    private List<PretextClip> Clips()
+    {
+        var manifest = Manifest.Load(Path.Combine(corpus.Root, DemoCorpusGenerator.PretrainingManifestFolder));
+        var extractor = new FeatureExtractor();
+        return manifest.Entries.Select(e =>
+        {
+            var audio = manifest.Resolve(e.AudioPath);
+            var features = extractor.Extract(audio);
+            var plan = DynamicChunker.Plan(features.Frames, new ChunkingConfig(), extractor.Config.LogMel);
+            return new PretextClip(e, audio, e.OpenFacePath is null ? null : manifest.Resolve(e.OpenFacePath),
+                e.VideoPath is null ? null : manifest.Resolve(e.VideoPath), features, plan);
+        }).ToList();
+    }
+
+    private static string Latent(PretextClip clip) => clip.Entry.Extras["latent_emotion"];
+
+    [Fact]
+    public void AuEmotionLabelsAgreeWithTheLatentEmotionWithoutCopyingIt()
+    {
+        var task = new AuEmotionTask();
+        var clips = Clips();
+        var measured = clips.Select(c => (Clip: c, Measurement: task.Measure(c))).ToList();
+        var labeller = task.Fit(measured.Select(m => m.Measurement).ToList());
+        var labelled = measured.Select(m => (m.Clip, Label: labeller.Label(m.Measurement)))
+            .Where(x => x.Label.SkipReason is null)
+            .Select(x => (Latent: Latent(x.Clip), Label: task.Classes[x.Label.UtteranceLabel]))
+            .ToList();
+        foreach (var row in labelled.GroupBy(x => x.Latent).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"{row.Key,-10} " + string.Join(" ", task.Classes.Select(c => $"{c}={row.Count(x => x.Label == c)}")));
+        }
+
+        Assert.True(labelled.Count >= 0.9 * clips.Count);
+        var emotional = labelled.Where(x => x.Label != AuPrototypeTable.Neutral).ToList();
+        Assert.True(emotional.Count >= 4, $"only {emotional.Count} clips got a prototype label");
+        Assert.True(emotional.Count(x => x.Label == x.Latent) >= 0.75 * emotional.Count, "prototype labels should mostly name the latent emotion");
+        Assert.All(labelled.Where(x => x.Latent == "neutral"), x => Assert.Equal(AuPrototypeTable.Neutral, x.Label));
+        // Not a copy: masked or partial displays leave many emotional clips without their prototype.
+        Assert.True(labelled.Count(x => x.Latent != "neutral" && x.Label == AuPrototypeTable.Neutral) >= 5);
+    }
+
+    [Fact]
+    public void FacialActivationIsHigherForArousedEmotionsButNotDeterminedByThem()
+    {
+        var task = new FacialActivationTask();
+        var clips = Clips();
+        var measured = clips.Select(c => (Clip: c, Measurement: task.Measure(c))).ToList();
+        Assert.All(measured.Where(m => !m.Measurement.IsUsable), m => Assert.Contains(m.Clip.Entry.OpenFacePath!.Split('/')[^1], m.Measurement.SkipReason, StringComparison.Ordinal));
+        var labeller = task.Fit(measured.Select(m => m.Measurement).ToList());
+        var highShare = measured
+            .Select(m => (m.Clip, Labels: labeller.Label(m.Measurement)))
+            .Where(x => x.Labels.SkipReason is null)
+            .ToDictionary(x => x.Clip, x => x.Labels.ChunkLabels!.Where(l => l >= 0).Average());
+        double Share(string[] emotions) => highShare.Where(p => emotions.Contains(Latent(p.Key))).Average(p => p.Value);
+        output.WriteLine($"high-chunk share: aroused {Share(Aroused):0.00}, subdued {Share(Subdued):0.00}, neutral {Share(["neutral"]):0.00}");
+
+        Assert.True(Share(Aroused) > Share(Subdued) + 0.15);
+        // Related, not identical: some neutral clips are still mostly high (speaker traits, talking).
+        Assert.Contains(highShare, p => Latent(p.Key) == "neutral" && p.Value > 0.5);
+    }
+}
