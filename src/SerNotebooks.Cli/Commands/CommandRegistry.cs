@@ -13,12 +13,6 @@ internal static class CommandRegistry
         yield return FeaturesCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
-        yield return DemoCorpusCommand.Create();
-        yield return DoctorCommand.Create();
-        yield return EvaluateCommand.Create();
-        yield return FeaturesCommand.Create();
         yield return LabelsCommand.Create();
-        yield return NotebooksCommand.Create();
-        yield return PrepareCommand.Create();
     }
 }
