@@ -11,8 +11,8 @@ internal static class CommandRegistry
         yield return DoctorCommand.Create();
         yield return EvaluateCommand.Create();
         yield return FeaturesCommand.Create();
+        yield return LabelsCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
-        yield return LabelsCommand.Create();
     }
 }
