@@ -1,4 +1,5 @@
-using Microsoft.Playwright;
+using System.Diagnostics;
+using Xunit.Abstractions;
 using SerNotebooks.Cli.Commands;
 using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Notebooks;
@@ -11,7 +12,7 @@ namespace SerNotebooks.Tests.Notebooks;
 /// from disk in headless Chromium with the network cut off, and its Plotly chart is drawn.
 /// </summary>
 [Collection(NotebookCollection.Name)]
-public sealed class NotebookReportBrowserTests : IDisposable
+public sealed class NotebookReportBrowserTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TestNotebook workspace = new();
 
@@ -25,7 +26,10 @@ public sealed class NotebookReportBrowserTests : IDisposable
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
 
+        var clock = Stopwatch.StartNew();
         var exitCode = await NotebooksCommand.RunAsync([setup], workspace.OutputFolder, [], console);
+        log.WriteLine($"notebook run + report: {clock.Elapsed.TotalSeconds:0.0} s");
+        clock.Restart();
 
         Assert.True(exitCode == 0, output.ToString());
         var index = Path.Combine(workspace.OutputFolder, HtmlReport.IndexFileName);
@@ -69,5 +73,24 @@ public sealed class NotebookReportBrowserTests : IDisposable
         Assert.Empty(pageErrors);
         Assert.Empty(consoleErrors);
         Assert.Empty(chromium.BlockedRequests);
+        log.WriteLine($"browser checks: {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task ChartThatNeedsTheNetworkIsCaughtByTheBlockedBrowser()
+    {
+        // The same chart snippet on a page that does not inline plotly.js: it must reach for the CDN, and the
+        // harness must both stop and report that, or the test above could pass on a page that is not offline.
+        var chart = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: [1.0, 2.0, 3.0], y: [1.0, 4.0, 9.0]);
+        var pagePath = Path.Combine(workspace.Folder, "needs-network.html");
+        File.WriteAllText(pagePath, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{PlotlyChartHtml.Render(chart)}</body></html>");
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.Context.NewPageAsync();
+        await page.GotoAsync(new Uri(pagePath).AbsoluteUri);
+        await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.NetworkIdle);
+
+        Assert.Contains(PlotlyChartHtml.PlotlyJsCdnUrl, chromium.BlockedRequests);
+        Assert.Equal(0, await page.Locator(".main-svg").CountAsync());
     }
 }
