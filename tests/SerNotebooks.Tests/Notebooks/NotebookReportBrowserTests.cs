@@ -38,6 +38,7 @@ public sealed class NotebookReportBrowserTests(ITestOutputHelper log) : IDisposa
         Assert.True(File.Exists(setupPage), output.ToString());
 
         await using var chromium = await HeadlessChromium.LaunchAsync();
+        log.WriteLine($"launch: {clock.Elapsed.TotalSeconds:0.0} s");
         var page = await chromium.Context.NewPageAsync();
         var pageErrors = new List<string>();
         var consoleErrors = new List<string>();
@@ -55,10 +56,12 @@ public sealed class NotebookReportBrowserTests(ITestOutputHelper log) : IDisposa
         Assert.Equal("ok", await row.Locator(".status").InnerTextAsync());
 
         // Follow the index's link, as a reader would.
+        log.WriteLine($"index: {clock.Elapsed.TotalSeconds:0.0} s");
         await row.Locator("a").ClickAsync();
         await page.WaitForURLAsync(new Uri(setupPage).AbsoluteUri);
-        await page.Locator($".{PlotlyChartHtml.ChartClass} .main-svg").First.WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator($".{PlotlyChartHtml.ChartClass} .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
 
+        log.WriteLine($"chart drawn: {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Plotly === 'object' && typeof window.Plotly.newPlot === 'function'"));
         Assert.Equal(1, await page.Locator($".{PlotlyChartHtml.ChartClass}.js-plotly-plot").CountAsync());
         // The sine trace is drawn as a line path with real geometry, and the axis titles made it in.
