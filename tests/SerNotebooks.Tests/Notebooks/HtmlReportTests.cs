@@ -81,7 +81,7 @@ public sealed class HtmlReportTests : IDisposable
     [Fact]
     public async Task FailedRunStillWritesAReportShowingTheFailingCellAndWhatDidNotRun()
     {
-        workspace.Code("var reached = 1;").Code("throw new InvalidOperationException(\"the second cell broke\");").Save("01-breaks.ipynb");
+        workspace.Code("var profile = \"full\";", NotebookParameters.ParametersTag).Code("throw new InvalidOperationException(\"the second cell broke\");").Save("01-breaks.ipynb");
         workspace.Code("Console.WriteLine(\"never\");").Save("02-after.ipynb");
 
         var exitCode = await NotebooksCommand.RunAsync([workspace.Folder], workspace.OutputFolder, ["profile=tiny"], console);
@@ -92,8 +92,11 @@ public sealed class HtmlReportTests : IDisposable
         var index = File.ReadAllText(indexPath);
         Assert.Contains("<a href=\"01-breaks.html#cell-2\">failed at cell 2: System.InvalidOperationException: the second cell broke</a>", index);
         Assert.Contains("<td>02-after</td><td><span class=\"status not-run\">not run</span></td>", index);
+        Assert.Contains("<tr><td><code>profile</code></td><td><code>tiny</code></td></tr>", index);
         var page = File.ReadAllText(Path.Combine(workspace.OutputFolder, "01-breaks.html"));
         Assert.Contains("<section class=\"cell code failed\" id=\"cell-2\">", page);
+        Assert.Contains("<section class=\"cell code injected\" id=\"cell-1-parameters\">", page);
+        Assert.Contains("var profile = &quot;tiny&quot;;", page);
         Assert.Contains("the second cell broke", page);
 
         // Re-rendered from the executed notebook alone, the failure and its timing survive.
