@@ -9,7 +9,9 @@ internal static class CommandRegistry
     {
         yield return DemoCorpusCommand.Create();
         yield return DoctorCommand.Create();
+        yield return EvaluateCommand.Create();
         yield return FeaturesCommand.Create();
+        yield return LabelsCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
     }

@@ -39,8 +39,17 @@ public static class NotebooksCommand
             console: null,
             cancellationToken));
 
+        var runDirectory = new Argument<string>("run-dir")
+        {
+            Description = "A run folder holding executed .ipynb files (as written by 'notebooks run').",
+        };
+        var report = new Command("report", "Render the HTML report (index.html plus one page per notebook) of a run folder again.");
+        report.Arguments.Add(runDirectory);
+        report.SetAction(parseResult => Report(parseResult.GetValue(runDirectory)!, console: null));
+
         var notebooks = new Command("notebooks", "Work with the project's Polyglot notebooks.");
         notebooks.Subcommands.Add(run);
+        notebooks.Subcommands.Add(report);
         return notebooks;
     }
 
@@ -82,8 +91,9 @@ public static class NotebooksCommand
         var runner = new NotebookRunner(parameters);
         runner.Warning += message => console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
         var progress = new ConsoleProgress(console);
-        foreach (var notebook in notebooks)
+        for (var i = 0; i < notebooks.Count; i++)
         {
+            var notebook = notebooks[i];
             console.MarkupLineInterpolated($"[bold]{Path.GetFileName(notebook)}[/]");
             NotebookRunResult result;
             try
@@ -93,6 +103,10 @@ public static class NotebooksCommand
             catch (Exception exception) when (exception is InvalidDataException or NotSupportedException or ArgumentException)
             {
                 console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+                if (i > 0)
+                {
+                    WriteReport(outputFolder, notebooks.Skip(i).ToList(), console);
+                }
                 return InvalidInputExitCode;
             }
 
@@ -100,12 +114,50 @@ public static class NotebooksCommand
             {
                 console.MarkupLineInterpolated($"[red]failed:[/] {failure.Describe(notebook)}");
                 console.MarkupLineInterpolated($"Executed notebook with the error written to [blue]{result.OutputPath}[/]");
+                // The report shows the failure (and what did not run): it is what a user opens first.
+                WriteReport(outputFolder, notebooks.Skip(i + 1).ToList(), console);
                 return NotebookFailedExitCode;
             }
             console.MarkupLineInterpolated(
                 $"  [green]done[/] in {result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s -> {result.OutputPath}");
         }
-        return 0;
+        return WriteReport(outputFolder, [], console) ? 0 : NotebookFailedExitCode;
+    }
+
+    /// <summary><c>sernb notebooks report</c>: renders a run folder's report again; returns the exit code.</summary>
+    public static int Report(string runDirectory, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        try
+        {
+            return WriteReport(Path.GetFullPath(runDirectory), [], console, rethrow: true) ? 0 : NotebookFailedExitCode;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+            return InvalidInputExitCode;
+        }
+    }
+
+    /// <summary>Writes the HTML report; false when it could not be written or would load something from the network.</summary>
+    private static bool WriteReport(string runDirectory, IReadOnlyList<string> notRun, IAnsiConsole console, bool rethrow = false)
+    {
+        HtmlReportResult report;
+        try
+        {
+            report = HtmlReport.Write(runDirectory, notRun);
+        }
+        catch (Exception exception) when (!rethrow && exception is IOException or InvalidDataException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] the HTML report could not be written: {exception.Message}");
+            return false;
+        }
+        foreach (var (page, url) in report.ExternalReferences)
+        {
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {page} loads {url}: that part will not show offline.");
+        }
+        console.MarkupLineInterpolated($"Report: [blue]{report.IndexPath}[/] ({report.PagePaths.Count} notebook page(s))");
+        return true;
     }
 
     private static string DefaultOutputDirectory() =>

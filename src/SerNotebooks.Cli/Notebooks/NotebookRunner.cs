@@ -50,6 +50,7 @@ public sealed class NotebookRunner
 
         await OneNotebookAtATime.WaitAsync(cancellationToken);
         var previousDirectory = Environment.CurrentDirectory;
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var cells = new List<CellRunResult>();
         NotebookFailure? failure = null;
@@ -83,9 +84,12 @@ public sealed class NotebookRunner
             OneNotebookAtATime.Release();
         }
 
+        var elapsed = clock.Elapsed;
+        document.Metadata[NotebookRunRecord.MetadataKey] = new NotebookRunRecord(
+            started, elapsed, failure, plan.Any(step => step.IsInjected) ? parameters : new Dictionary<string, string>()).ToMetadata();
         // Written on failure too: the executed cells and the error output are what a user debugs with.
         AtomicFile.Write(outputPath, stream => Notebook.Write(document, stream, kernelInfos));
-        return new NotebookRunResult(notebook, outputPath, cells, failure, clock.Elapsed);
+        return new NotebookRunResult(notebook, outputPath, cells, failure, elapsed);
     }
 
     private static async Task<InteractiveDocument> LoadAsync(string notebook, KernelInfoCollection kernelInfos)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SerNotebooks.Data;
+using SerNotebooks.Data.CremaD;
 
 namespace SerNotebooks.Demo;
 
@@ -17,7 +18,7 @@ public sealed record DemoCorpusProgress(int Completed, int Total, string Item);
 public static class DemoCorpusGenerator
 {
     /// <summary>Bump whenever output bytes change for a given seed and size.</summary>
-    public const int GeneratorVersion = 1;
+    public const int GeneratorVersion = 2;
     public const long DefaultSeed = 1234;
     public const string UnlabelledFolder = "unlabelled";
     public const string CremaFolder = "crema-d";
@@ -164,28 +165,6 @@ public static class DemoCorpusGenerator
                 "latent_* columns are the generator's hidden state for analysis only; models must not read them."),
             Path.Combine(root, UnlabelledFolder), unlabelled).Save(Path.Combine(root, PretrainingManifestFolder));
 
-        var labelled = clips.Where(c => c.Part == DemoStreamPart.CremaClip).Select(c => new ManifestEntry
-        {
-            Id = c.Id,
-            AudioPath = c.AudioPath,
-            Speaker = c.Speaker.Id,
-            Sex = c.Speaker.Sex,
-            Age = c.Speaker.Age,
-            Sentence = c.Sentence,
-            Emotion = c.State.Emotion.Label(),
-            Level = c.Level,
-            Extras = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["latent_arousal"] = F(c.State.Arousal),
-                ["latent_valence"] = F(c.State.Valence),
-            },
-        }).ToList();
-        new Manifest(
-            new ManifestMetadata("demo-crema-d", ManifestMetadata.LabelledKind, $"../../{CremaFolder}",
-                "Demo corpus: synthetic speech in CREMA-D's layout (AudioWAV/ActorID_Sentence_Emotion_Level.wav, 16 kHz). " +
-                "Split is empty: assign actor splits with the CREMA-D preparer. latent_* columns are for analysis only."),
-            Path.Combine(root, CremaFolder), labelled).Save(Path.Combine(root, CremaManifestFolder));
-
         var demographics = new StringBuilder("\"ActorID\",\"Age\",\"Sex\",\"Race\",\"Ethnicity\"\n");
         foreach (var actor in plan.Actors)
         {
@@ -193,6 +172,11 @@ public static class DemoCorpusGenerator
                 $"{actor.Profile.Id},{actor.Profile.Age},\"{actor.Profile.Sex}\",\"{actor.Race}\",\"{actor.Ethnicity}\"\n");
         }
         AtomicFile.WriteAllText(Path.Combine(root, CremaFolder, DemographicsFileName), demographics.ToString());
+
+        // The labelled set goes through the same preparer a real CREMA-D checkout does, so its manifest,
+        // labels and speaker-independent splits are exactly what a user's corpus would get.
+        CremaDPreparer.PrepareAndSave(Path.Combine(root, CremaFolder), Path.Combine(root, CremaManifestFolder),
+            new CremaDPrepareOptions { Name = "demo-crema-d" });
     }
 
     private static DemoCorpusInfo Summarise(CorpusPlan plan, IReadOnlyList<DemoClip> clips, string sizeName, bool complete)
@@ -293,9 +277,9 @@ public static class DemoCorpusGenerator
             string[] races = ["Caucasian", "African American", "Asian", "Unknown"];
             var race = races[random.Choose([61, 22, 7, 1])];
             var ethnicity = random.Chance(10.0 / 91) ? "Hispanic" : "Not Hispanic";
-            var all = Phonetics.CremaSentences;
-            var count = Math.Min(Profile.SentencesPerActor, all.Count);
-            var sentences = Enumerable.Range(0, count).Select(j => (a * count + j) % all.Count).Distinct().Order().Select(s => all[s].Code).ToArray();
+            var all = CremaDClipName.Sentences.Keys.ToArray();
+            var count = Math.Min(Profile.SentencesPerActor, all.Length);
+            var sentences = Enumerable.Range(0, count).Select(j => (a * count + j) % all.Length).Distinct().Order().Select(s => all[s]).ToArray();
             return new DemoActor(profile, race, ethnicity, sentences);
         }
 

@@ -89,23 +89,6 @@ public static class Phonetics
             ? phone
             : throw new ArgumentException($"unknown phone symbol '{symbol}'", nameof(symbol));
 
-    /// <summary>The twelve CREMA-D sentence codes with their text, in the corpus's order.</summary>
-    public static IReadOnlyList<(string Code, string Text)> CremaSentences { get; } =
-    [
-        ("IEO", "It's eleven o'clock"),
-        ("TIE", "That is exactly what happened"),
-        ("IOM", "I'm on my way to the meeting"),
-        ("IWW", "I wonder what this is about"),
-        ("TAI", "The airplane is almost full"),
-        ("MTI", "Maybe tomorrow it will be cold"),
-        ("IWL", "I would like a new alarm clock"),
-        ("ITH", "I think I have a doctor's appointment"),
-        ("DFA", "Don't forget a jacket"),
-        ("ITS", "I think I've seen this before"),
-        ("TSI", "The surface is slick"),
-        ("WSI", "We'll stop in a couple of minutes"),
-    ];
-
     // Syllables separated by '|', phones by spaces, a leading apostrophe marks stress, '#' a word end.
     private static readonly Dictionary<string, string> CremaScripts = new(StringComparer.Ordinal)
     {

@@ -13,6 +13,7 @@ public sealed class PretextTaskRegistry
     public static PretextTaskRegistry CreateDefault()
     {
         var registry = new PretextTaskRegistry();
+        registry.Register(new EnergyVariationTask());
         registry.Register(new Faces.FacialActivationTask());
         registry.Register(new Faces.AuEmotionTask());
         return registry;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenCvSharp;
 using SerNotebooks.Audio;
+using SerNotebooks.Data.CremaD;
 using SerNotebooks.Data;
 using SerNotebooks.Demo;
 
@@ -130,13 +131,15 @@ public partial class DemoCorpusFormatTests(TinyCorpusFixture corpus)
             Assert.Equal(codes[emotion], entry.Emotion);
             Assert.Equal(actor, entry.Speaker);
             Assert.Equal(sentence, entry.Sentence);
-            Assert.Equal(level, entry.Level);
-            Assert.Null(entry.Split);
+            Assert.Equal(CremaDClipName.Levels[level], entry.Level);
+            Assert.Contains(entry.Split, new[] { "train", "dev", "test" });
             Assert.NotNull(entry.Sex);
         }
         Assert.Contains(files, f => f!.EndsWith("_IEO_ANG_HI.wav", StringComparison.Ordinal));
         Assert.Contains(files, f => f!.EndsWith("_IEO_NEU_XX.wav", StringComparison.Ordinal));
         Assert.Equal(6, Crema.Entries.Select(e => e.Emotion).Distinct().Count());
+        // Speaker-independent: every actor's clips sit in exactly one split.
+        Assert.All(Crema.Entries.GroupBy(e => e.Speaker), g => Assert.Single(g.Select(e => e.Split).Distinct()));
     }
 
     [Fact]
@@ -149,7 +152,7 @@ public partial class DemoCorpusFormatTests(TinyCorpusFixture corpus)
         Assert.All(actors, a =>
         {
             Assert.Contains(a[2], new[] { "\"Male\"", "\"Female\"" });
-            Assert.Equal($"\"{Crema.Entries.First(e => e.Speaker == a[0]).Sex}\"", a[2]);
+            Assert.Equal($"\"{Crema.Entries.First(e => e.Speaker == a[0]).Sex}\"", a[2], ignoreCase: true);
             Assert.InRange(int.Parse(a[1], CultureInfo.InvariantCulture), 20, 74);
         });
     }

@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using SerNotebooks.Cli.Commands;
+using SerNotebooks.Cli.Notebooks;
+using SerNotebooks.Notebooks;
+using Spectre.Console;
+
+namespace SerNotebooks.Tests.Notebooks;
+
+[Collection(NotebookCollection.Name)]
+public sealed class HtmlReportTests : IDisposable
+{
+    // A real 1x1 PNG, as Jupyter kernels store image/png outputs (base64, possibly wrapped).
+    private const string OnePixelPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+    private readonly TestNotebook workspace = new();
+    private readonly StringWriter output = new();
+    private readonly IAnsiConsole console;
+
+    public HtmlReportTests()
+    {
+        console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 10_000;
+    }
+
+    public void Dispose() => workspace.Dispose();
+
+    [Fact]
+    public void PageShowsEveryOutputKindInOrderAndInlinesPlotlyOnceBeforeTheCharts()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: [1.0, 2.0], y: [3.0, 4.0]);
+        var cells = new JsonArray
+        {
+            Markdown("# Title\nSome **bold** prose."),
+            Code("Console.WriteLine(\"<tag> & more\");", 1,
+                Stream("stdout", "<tag> & more\n"),
+                Stream("stderr", "careful\n"),
+                Result("text/plain", "42")),
+            Code("chart1", 2, Result("text/html", PlotlyChartHtml.Render(chart))),
+            Code("chart2", 3, Result("text/html", PlotlyChartHtml.Render(chart))),
+            Code("image", 4, Result("image/png", OnePixelPng[..40] + "\n" + OnePixelPng[40..])),
+            Code("throw new Exception();", 5, new JsonObject
+            {
+                ["output_type"] = "error",
+                ["ename"] = "InvalidOperationException",
+                ["evalue"] = "the <sixth> cell broke",
+                ["traceback"] = new JsonArray("\u001b[0;31m   at Submission#5\u001b[0m"),
+            }),
+        };
+        var run = Directory.CreateDirectory(Path.Combine(workspace.Folder, "run")).FullName;
+        WriteNotebook(Path.Combine(run, "05-sample.ipynb"), cells);
+
+        var report = HtmlReport.Write(run);
+
+        Assert.Empty(report.ExternalReferences);
+        var page = File.ReadAllText(Path.Combine(run, "05-sample.html"));
+        Assert.StartsWith("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", page);
+        Assert.Contains("<h1 id=\"title\">Title</h1>", page);
+        Assert.Contains("<strong>bold</strong>", page);
+        Assert.Contains("<code>Console.WriteLine(&quot;&lt;tag&gt; &amp; more&quot;);</code>", page);
+        Assert.Contains("<pre class=\"output stdout\">&lt;tag&gt; &amp; more\n</pre>", page);
+        Assert.Contains("<pre class=\"output stderr\">careful\n</pre>", page);
+        Assert.Contains("<pre class=\"output plain\">42</pre>", page);
+        Assert.Contains($"src=\"data:image/png;base64,{OnePixelPng}\"", page);
+        Assert.Contains("<strong>InvalidOperationException</strong>: the &lt;sixth&gt; cell broke", page);
+        Assert.Contains("<pre>   at Submission#5</pre>", page);
+        Assert.True(Ordered(page, "&lt;tag&gt; &amp; more\n</pre>", "careful", "42</pre>"), "stream and result outputs out of order");
+
+        // One copy of plotly.js, in the head, ahead of both charts.
+        var library = $"plotly.js v{PlotlyChartHtml.PlotlyJsVersion}";
+        Assert.Equal(page.IndexOf(library, StringComparison.Ordinal), page.LastIndexOf(library, StringComparison.Ordinal));
+        Assert.True(Ordered(page, library, "</head>", PlotlyChartHtml.ChartClass));
+        Assert.Equal(2, CountOf(page, $"class=\"{PlotlyChartHtml.ChartClass}\""));
+
+        // Executed elsewhere (no run record): the status comes from the error output.
+        var index = File.ReadAllText(report.IndexPath);
+        Assert.Contains("<span class=\"status failed\">failed</span>", index);
+        Assert.Contains("<a href=\"05-sample.html#cell-6\">failed at cell 6: InvalidOperationException: the &lt;sixth&gt; cell broke</a>", index);
+        Assert.DoesNotContain(library, index);
+    }
+
+    [Fact]
+    public async Task FailedRunStillWritesAReportShowingTheFailingCellAndWhatDidNotRun()
+    {
+        workspace.Code("var profile = \"full\";", NotebookParameters.ParametersTag).Code("throw new InvalidOperationException(\"the second cell broke\");").Save("01-breaks.ipynb");
+        workspace.Code("Console.WriteLine(\"never\");").Save("02-after.ipynb");
+
+        var exitCode = await NotebooksCommand.RunAsync([workspace.Folder], workspace.OutputFolder, ["profile=tiny"], console);
+
+        Assert.Equal(NotebooksCommand.NotebookFailedExitCode, exitCode);
+        var indexPath = Path.Combine(workspace.OutputFolder, HtmlReport.IndexFileName);
+        Assert.Contains($"Report: {indexPath}", output.ToString());
+        var index = File.ReadAllText(indexPath);
+        Assert.Contains("<a href=\"01-breaks.html#cell-2\">failed at cell 2: System.InvalidOperationException: the second cell broke</a>", index);
+        Assert.Contains("<td>02-after</td><td><span class=\"status not-run\">not run</span></td>", index);
+        Assert.Contains("<tr><td><code>profile</code></td><td><code>tiny</code></td></tr>", index);
+        var page = File.ReadAllText(Path.Combine(workspace.OutputFolder, "01-breaks.html"));
+        Assert.Contains("<section class=\"cell code failed\" id=\"cell-2\">", page);
+        Assert.Contains("<section class=\"cell code injected\" id=\"cell-1-parameters\">", page);
+        Assert.Contains("var profile = &quot;tiny&quot;;", page);
+        Assert.Contains("the second cell broke", page);
+
+        // Re-rendered from the executed notebook alone, the failure and its timing survive.
+        File.Delete(indexPath);
+        Assert.Equal(0, NotebooksCommand.Report(workspace.OutputFolder, console));
+        var again = File.ReadAllText(indexPath);
+        Assert.Contains("failed at cell 2: System.InvalidOperationException: the second cell broke", again);
+        Assert.Matches(@"<td>\d+\.\d s</td>", again);
+    }
+
+    [Fact]
+    public void ReportOfAFolderWithoutNotebooksIsAnErrorNamingIt()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(workspace.Folder, "empty")).FullName;
+
+        Assert.Equal(NotebooksCommand.InvalidInputExitCode, NotebooksCommand.Report(empty, console));
+        Assert.Contains($"Run folder {empty} holds no executed .ipynb notebooks", output.ToString());
+        Assert.False(File.Exists(Path.Combine(empty, HtmlReport.IndexFileName)));
+    }
+
+    [Fact]
+    public void ExternalResourcesAreFoundButPlainLinksAreNot()
+    {
+        var html = """
+            <script src="https://cdn.example.org/lib.js"></script>
+            <link rel="stylesheet" href="//fonts.example.org/font.css">
+            <img alt="x" src='http://example.org/a.png'>
+            <a href="https://example.org/paper">the paper</a>
+            <script>var source = 'https://cdn.plot.ly/plotly.min.js'; tag.src = source;</script>
+            """;
+
+        Assert.Equal(
+            ["https://cdn.example.org/lib.js", "//fonts.example.org/font.css", "http://example.org/a.png"],
+            HtmlReport.ExternalResources(html));
+    }
+
+    private static bool Ordered(string text, params string[] parts)
+    {
+        var position = -1;
+        foreach (var part in parts)
+        {
+            position = text.IndexOf(part, position + 1, StringComparison.Ordinal);
+            if (position < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int CountOf(string text, string part) =>
+        (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    private static JsonObject Markdown(string source) =>
+        new() { ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = source };
+
+    private static JsonObject Code(string source, int executionCount, params JsonObject[] outputs) => new()
+    {
+        ["cell_type"] = "code",
+        ["execution_count"] = executionCount,
+        ["metadata"] = new JsonObject(),
+        ["source"] = source,
+        ["outputs"] = new JsonArray(outputs.Cast<JsonNode>().ToArray()),
+    };
+
+    private static JsonObject Stream(string name, string text) =>
+        new() { ["output_type"] = "stream", ["name"] = name, ["text"] = new JsonArray(text) };
+
+    private static JsonObject Result(string mimeType, string value) => new()
+    {
+        ["output_type"] = "execute_result",
+        ["execution_count"] = 1,
+        ["metadata"] = new JsonObject(),
+        ["data"] = new JsonObject { [mimeType] = value },
+    };
+
+    private static void WriteNotebook(string path, JsonArray cells) =>
+        File.WriteAllText(path, new JsonObject
+        {
+            ["cells"] = cells,
+            ["metadata"] = new JsonObject(),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 4,
+        }.ToJsonString());
+}
