@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Deedle;
 
@@ -25,21 +26,46 @@ public static partial class OpenFaceCsvReader
         {
             throw new OpenFaceFormatException(path, "the file is empty (no header line)");
         }
+        // OpenFace writes no quoted fields, so a row's field count is its comma count + 1. Rows with another count
+        // (a run killed mid-write leaves a truncated last row) would make Deedle reject the whole file: they are
+        // set aside here as per-frame problems, and the original line numbers are kept for every other message.
+        var lines = File.ReadAllLines(path);
+        var headerFields = lines[0].Count(ch => ch == ',') + 1;
+        var kept = new StringBuilder(lines[0]).Append('\n');
+        var lineNumbers = new List<int>(lines.Length);
+        var ragged = new List<FrameProblem>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+            var fields = lines[i].Count(ch => ch == ',') + 1;
+            if (fields != headerFields)
+            {
+                ragged.Add(new FrameProblem(i + 1, null, FrameProblemKind.MissingValue,
+                    $"row has {fields} fields, the header has {headerFields} (truncated or malformed line)"));
+                continue;
+            }
+            kept.Append(lines[i]).Append('\n');
+            lineNumbers.Add(i + 1);
+        }
         Frame<int, string> frame;
         try
         {
             // All columns as strings: we parse numbers ourselves so that one bad cell drops one frame with a
             // reason instead of turning a whole column into text or failing the file.
-            frame = Frame.ReadCsv(path, hasHeaders: true, inferTypes: false, separators: ",", missingValues: [""]);
+            using var text = new MemoryStream(Encoding.UTF8.GetBytes(kept.ToString()));
+            frame = Frame.ReadCsv(text, hasHeaders: true, inferTypes: false, separators: ",", missingValues: [""]);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             throw new OpenFaceFormatException(path, $"not a readable CSV: {error.Message}", error);
         }
-        return Convert(path, frame, columns);
+        return Convert(path, frame, columns, lineNumbers, ragged);
     }
 
-    private static OpenFaceTrack Convert(string path, Frame<int, string> frame, OpenFaceColumns request)
+    private static OpenFaceTrack Convert(string path, Frame<int, string> frame, OpenFaceColumns request, List<int> lineNumbers, List<FrameProblem> ragged)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in frame.ColumnKeys)
@@ -68,7 +94,7 @@ public static partial class OpenFaceCsvReader
                 "run FeatureExtraction with -2Dfp -pose -aus)");
         }
         var rows = frame.RowCount;
-        if (rows == 0)
+        if (rows == 0 && ragged.Count == 0)
         {
             throw new OpenFaceFormatException(path, "no data rows after the header");
         }
@@ -84,14 +110,14 @@ public static partial class OpenFaceCsvReader
         var faceCells = byName.ContainsKey("face_id") ? CellsOf("face_id") : null;
         var timeIndex = index["timestamp"];
 
-        var problems = new List<FrameProblem>();
+        var problems = new List<FrameProblem>(ragged);
         var kept = new List<(int FrameNumber, double[] Values)>(rows);
         int? firstFace = null;
         var lastFrame = int.MinValue;
         var lastTime = double.NegativeInfinity;
         for (var row = 0; row < rows; row++)
         {
-            var line = row + 2;
+            var line = lineNumbers[row];
             var frameNumber = row + 1;
             if (frameCells is not null && TryParse(frameCells[row], out var parsedFrame))
             {
@@ -152,7 +178,8 @@ public static partial class OpenFaceCsvReader
             kept.Add((frameNumber, values));
         }
 
-        return Build(path, request, rows, kept, index, problems, optionalAus);
+        problems.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return Build(path, request, rows + ragged.Count, kept, index, problems, optionalAus);
     }
 
     private static OpenFaceTrack Build(string path, OpenFaceColumns request, int rows,

@@ -78,4 +78,35 @@ public sealed class DemoCorpusFaceLabelTests(TinyCorpusFixture corpus, ITestOutp
         // Related, not identical: some neutral clips are still mostly high (speaker traits, talking).
         Assert.Contains(highShare, p => Latent(p.Key) == "neutral" && p.Value > 0.5);
     }
+
+    [Fact]
+    public void VideoFlowWithTheHaarCascadeTracksTheCsvActivation()
+    {
+        Assert.True(File.Exists(FacialActivationOptions.DefaultCascadePath), "install Debian's opencv-data for the Haar cascades");
+        var task = new FacialActivationTask();
+        var withVideo = Clips().Where(c => c.VideoPath is not null && c.OpenFacePath is not null).ToList();
+        var pairs = withVideo
+            .Select(c => (Csv: task.Analyse(c).Curve, Video: task.Analyse(c with { OpenFacePath = null })))
+            .ToList();
+        Assert.All(pairs.Where(p => p.Video.Curve is not null), p => Assert.Equal(FaceSources.VideoFlow, p.Video.Source));
+        var both = pairs.Where(p => p.Csv is not null && p.Video.Curve is not null).ToList();
+        Assert.True(both.Count >= withVideo.Count - 2, $"the cascade found a face in only {both.Count} of {withVideo.Count} videos");
+        var csv = both.Select(p => p.Csv!.Values.Average()).ToArray();
+        var flow = both.Select(p => p.Video.Curve!.Values.Average()).ToArray();
+        var r = Correlation(csv, flow);
+        output.WriteLine($"{both.Count} clips: corr(landmark activation, optical-flow activation) = {r:0.000}");
+        Assert.True(r > 0.5, $"flow and landmark activation correlate only {r:0.000}");
+    }
+
+    private static double Correlation(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), ab = 0, aa = 0, bb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return ab / Math.Sqrt(aa * bb);
+    }
 }

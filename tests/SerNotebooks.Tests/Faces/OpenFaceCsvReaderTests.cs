@@ -101,6 +101,22 @@ public sealed class OpenFaceCsvReaderTests : IDisposable
         Assert.Equal(1, track.ProblemCounts[FrameProblemKind.NotIncreasing]);
     }
 
+    [Fact]
+    public void ATruncatedLastLineDropsOnlyThatFrame()
+    {
+        // What a killed FeatureExtraction leaves behind: the last row stops mid-way, without a newline.
+        var text = FaceTestData.CsvText(FaceTestData.Frames(6, 30, t => 0));
+        var path = Path.Combine(_folder, "truncated.csv");
+        File.WriteAllText(path, text[..(text.LastIndexOf('\n', text.Length - 2) + 120)]);
+
+        var track = OpenFaceCsvReader.Read(path, LandmarksAndAus);
+
+        Assert.Equal([1, 2, 3, 4, 5], track.FrameNumbers);
+        var problem = Assert.Single(track.Problems);
+        Assert.Equal(7, problem.Line);
+        Assert.Equal(FrameProblemKind.MissingValue, problem.Kind);
+    }
+
     private static string ReplaceField(string line, int index, string value)
     {
         var fields = line.Split(", ");
