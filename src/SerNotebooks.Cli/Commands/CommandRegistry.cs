@@ -10,5 +10,6 @@ internal static class CommandRegistry
         yield return DoctorCommand.Create();
         yield return FeaturesCommand.Create();
         yield return PrepareCommand.Create();
+        yield return DemoCorpusCommand.Create();
     }
 }
