@@ -81,6 +81,28 @@ public static class TrainingRun
         return session.Run();
     }
 
+    /// <summary>
+    /// The fine-tuning model exactly as a run starts it (step 0): initialised from the seed, then the pre-trained
+    /// run's encoder loaded over it when <see cref="TrainingConfig.PretrainedRun"/> is set, frozen on request.
+    /// </summary>
+    public static EmotionClassifier CreateEmotionClassifier(TrainingConfig config)
+    {
+        torch.manual_seed(config.Seed);
+        var classifier = new EmotionClassifier(config.Model, config.Emotions.Count);
+        if (config.PretrainedRun is { } pretrainedRun)
+        {
+            classifier.Encoder.Load(new RunFolder(pretrainedRun).EncoderPath);
+        }
+        if (config.FreezeEncoder)
+        {
+            foreach (var parameter in classifier.Encoder.parameters())
+            {
+                parameter.requires_grad = false;
+            }
+        }
+        return classifier;
+    }
+
     /// <summary>Loads the clips of <paramref name="config"/>'s manifests with their run split.</summary>
     public static IReadOnlyList<(Manifest Manifest, ManifestEntry Entry, string Split)> SelectClips(TrainingConfig config)
     {

@@ -67,19 +67,8 @@ internal sealed class TrainingSession : IDisposable
         else
         {
             taskWeights = [1.0];
-            classifier = new EmotionClassifier(config.Model, config.Emotions.Count);
+            classifier = TrainingRun.CreateEmotionClassifier(config);
             model = classifier;
-            if (config.PretrainedRun is { } pretrainedRun)
-            {
-                classifier.Encoder.Load(new RunFolder(pretrainedRun).EncoderPath);
-            }
-            if (config.FreezeEncoder)
-            {
-                foreach (var parameter in classifier.Encoder.parameters())
-                {
-                    parameter.requires_grad = false;
-                }
-            }
             var trainable = config.FreezeEncoder ? classifier.Head.parameters() : classifier.parameters();
             optimizer = torch.optim.Adam(trainable, config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
             columns = ["epoch", "train_loss", "dev_loss", "dev_accuracy", "dev_macro_f1"];
