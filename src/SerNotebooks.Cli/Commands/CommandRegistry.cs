@@ -11,5 +11,6 @@ internal static class CommandRegistry
         yield return FeaturesCommand.Create();
         yield return PrepareCommand.Create();
         yield return DemoCorpusCommand.Create();
+        yield return TrainCommand.Create();
     }
 }
