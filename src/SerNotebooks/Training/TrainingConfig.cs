@@ -140,9 +140,10 @@ public sealed record TrainingConfig
         };
     }
 
-    public void Validate()
+    /// <param name="requireManifests">False for runs on an in-memory dataset.</param>
+    public void Validate(bool requireManifests = true)
     {
-        if (Manifests.Count == 0)
+        if (requireManifests && Manifests.Count == 0)
         {
             throw new ArgumentException("manifests: at least one manifest folder is needed");
         }

@@ -38,7 +38,6 @@ public static class TrainingRun
         config.Validate();
         TorchRuntime.EnsureLoadable();
         var folder = new RunFolder(runDirectory);
-        var canonical = config.CanonicalJson();
         foreach (var manifest in config.Manifests)
         {
             if (!File.Exists(Path.Combine(manifest, Manifest.CsvFileName)))
@@ -47,6 +46,57 @@ public static class TrainingRun
             }
         }
         var manifestHash = RunFolder.HashManifests(config.Manifests);
+        if (PrepareFolder(config, folder, manifestHash, progress) is { } finished)
+        {
+            return finished;
+        }
+        ApplyThreads(config);
+        using var session = TrainingSession.Create(config, folder, labels, progress, cancellationToken);
+        return session.Run();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="config"/> on a dataset already in memory (synthetic data, notebooks, benchmarks) instead
+    /// of its manifests: the same loop, checkpoints, resume and skip rules. The dataset must not be normalised yet
+    /// (the run normalises it in place) and stays owned by the caller; its clips' ids and splits stand in for the
+    /// manifest hash. <paramref name="labelSets"/> are the pre-training labels (ignored for fine-tuning).
+    /// </summary>
+    public static TrainingResult RunInMemory(
+        TrainingConfig config,
+        string runDirectory,
+        ChunkedDataset dataset,
+        IReadOnlyList<PretextLabelSet> labelSets,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(dataset);
+        config.Validate(requireManifests: false);
+        TorchRuntime.EnsureLoadable();
+        var folder = new RunFolder(runDirectory);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            "in-memory\n" + string.Join("\n", dataset.Clips.Select(c => $"{c.Id},{c.Split},{c.Emotion}")))));
+        if (PrepareFolder(config, folder, hash, progress) is { } finished)
+        {
+            return finished;
+        }
+        ApplyThreads(config);
+        using var session = TrainingSession.FromDataset(config, folder, dataset, ownsDataset: false, labelSets, progress, cancellationToken);
+        return session.Run();
+    }
+
+    private static void ApplyThreads(TrainingConfig config)
+    {
+        if (config.Threads > 0)
+        {
+            torch.set_num_threads(config.Threads);
+        }
+    }
+
+    /// <summary>Creates the run folder, or checks that it holds this run; the stored result when the run already finished.</summary>
+    private static TrainingResult? PrepareFolder(TrainingConfig config, RunFolder folder, string dataHash, IProgress<TrainingProgress>? progress)
+    {
+        var canonical = config.CanonicalJson();
         if (File.Exists(folder.ConfigPath))
         {
             if (File.ReadAllText(folder.ConfigPath) != canonical)
@@ -54,7 +104,7 @@ public static class TrainingRun
                 throw new TrainingRunException(
                     $"{folder.ConfigPath}: the run folder holds a run with a different config; use another --out folder or delete this one");
             }
-            if (File.Exists(folder.ManifestHashPath) && File.ReadAllText(folder.ManifestHashPath).Trim() != manifestHash)
+            if (File.Exists(folder.ManifestHashPath) && File.ReadAllText(folder.ManifestHashPath).Trim() != dataHash)
             {
                 throw new TrainingRunException(
                     $"{folder.ManifestHashPath}: the manifests changed since this run started; use another --out folder or delete this one");
@@ -65,20 +115,12 @@ public static class TrainingRun
                     new Dictionary<string, double>(), TimeSpan.Zero, TimeSpan.Zero, finished.Metrics, "already finished"));
                 return finished with { Skipped = true };
             }
+            return null;
         }
-        else
-        {
-            System.IO.Directory.CreateDirectory(folder.Directory);
-            AtomicFile.WriteAllText(folder.ConfigPath, canonical);
-            AtomicFile.WriteAllText(folder.ManifestHashPath, manifestHash + "\n");
-        }
-
-        if (config.Threads > 0)
-        {
-            torch.set_num_threads(config.Threads);
-        }
-        using var session = TrainingSession.Create(config, folder, labels, progress, cancellationToken);
-        return session.Run();
+        System.IO.Directory.CreateDirectory(folder.Directory);
+        AtomicFile.WriteAllText(folder.ConfigPath, canonical);
+        AtomicFile.WriteAllText(folder.ManifestHashPath, dataHash + "\n");
+        return null;
     }
 
     /// <summary>

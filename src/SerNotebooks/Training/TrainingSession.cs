@@ -16,6 +16,7 @@ internal sealed class TrainingSession : IDisposable
     private readonly TrainingConfig config;
     private readonly RunFolder folder;
     private readonly ChunkedDataset dataset;
+    private readonly bool ownsDataset;
     private readonly IReadOnlyList<TaskLabelTensor> tasks;
     private readonly IReadOnlyList<double> taskWeights;
     private readonly IReadOnlyList<PretextLabelSet> labelSets;
@@ -31,12 +32,13 @@ internal sealed class TrainingSession : IDisposable
     private readonly List<string> columns;
 
     private TrainingSession(
-        TrainingConfig config, RunFolder folder, ChunkedDataset dataset, IReadOnlyList<TaskLabelTensor> tasks,
+        TrainingConfig config, RunFolder folder, ChunkedDataset dataset, bool ownsDataset, IReadOnlyList<TaskLabelTensor> tasks,
         IReadOnlyList<PretextLabelSet> labelSets, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         this.config = config;
         this.folder = folder;
         this.dataset = dataset;
+        this.ownsDataset = ownsDataset;
         this.tasks = tasks;
         this.labelSets = labelSets;
         this.progress = progress;
@@ -93,43 +95,69 @@ internal sealed class TrainingSession : IDisposable
         var dataset = ChunkedDataset.Build(clips, extractor, config.Chunking, Math.Max(1, config.Threads), loadProgress);
         try
         {
-            dataset.Normalize(ResolveNormalization(config, folder, dataset));
-            var labelSets = new List<PretextLabelSet>();
-            var taskTensors = new List<TaskLabelTensor>();
+            IReadOnlyList<PretextLabelSet> labelSets = [];
             if (config.Kind == RunKind.Pretrain)
             {
                 var source = labels ?? (config.LabelsDirectory is { } dir
                     ? new PretextLabelSetDirectory(dir)
                     : throw new TrainingRunException("pre-training needs labels: set labelsDirectory in the config or pass a label source"));
-                var request = new PretextLabelRequest(
+                labelSets = source.GetLabelSets(new PretextLabelRequest(
                     config.Manifests.Select(Manifest.Load).ToArray(),
                     config.Tasks.Select(t => t.Name).ToArray(),
                     dataset.Clips.Where(c => c.Split == TrainingRun.TrainRole).Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
                     config.Chunking,
-                    extractor);
-                var sets = source.GetLabelSets(request);
+                    extractor));
+            }
+            return FromDataset(config, folder, dataset, ownsDataset: true, labelSets, progress, cancellationToken);
+        }
+        catch
+        {
+            dataset.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A session over a dataset already in memory (not yet normalised); labels for pre-training runs.</summary>
+    public static TrainingSession FromDataset(
+        TrainingConfig config, RunFolder folder, ChunkedDataset dataset, bool ownsDataset, IReadOnlyList<PretextLabelSet> labelSets,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var taskTensors = new List<TaskLabelTensor>();
+        try
+        {
+            dataset.Normalize(ResolveNormalization(config, folder, dataset));
+            var orderedSets = new List<PretextLabelSet>();
+            if (config.Kind == RunKind.Pretrain)
+            {
                 foreach (var task in config.Tasks)
                 {
-                    var set = sets.FirstOrDefault(s => s.TaskName == task.Name)
+                    var set = labelSets.FirstOrDefault(s => s.TaskName == task.Name)
                         ?? throw new TrainingRunException($"the label source returned no labels for task '{task.Name}'");
-                    labelSets.Add(set);
+                    orderedSets.Add(set);
                     var tensor = TaskLabelTensor.FromLabelSet(set, dataset);
+                    taskTensors.Add(tensor);
                     if (tensor.LabelledClips == 0)
                     {
                         throw new TrainingRunException($"task '{task.Name}' has no labels for any clip of this run");
                     }
-                    taskTensors.Add(tensor);
                 }
             }
             else
             {
                 taskTensors.Add(TaskLabelTensor.FromEmotions(dataset, config.Emotions));
             }
-            return new TrainingSession(config, folder, dataset, taskTensors, labelSets, progress, cancellationToken);
+            return new TrainingSession(config, folder, dataset, ownsDataset, taskTensors, orderedSets, progress, cancellationToken);
         }
         catch
         {
-            dataset.Dispose();
+            foreach (var tensor in taskTensors)
+            {
+                tensor.Dispose();
+            }
+            if (ownsDataset)
+            {
+                dataset.Dispose();
+            }
             throw;
         }
     }
@@ -549,7 +577,10 @@ internal sealed class TrainingSession : IDisposable
         {
             task.Dispose();
         }
-        dataset.Dispose();
+        if (ownsDataset)
+        {
+            dataset.Dispose();
+        }
     }
 }
 
