@@ -45,6 +45,7 @@ public sealed class TrainingCorpusFixture : IDisposable
         BatchSize = 8,
         Epochs = 2,
         Seed = 11,
+        Threads = 1,
         FeatureCache = FeatureCache,
     };
 
@@ -61,6 +62,7 @@ public sealed class TrainingCorpusFixture : IDisposable
         Epochs = epochs,
         Patience = 0,
         Seed = 5,
+        Threads = 1,
         FeatureCache = FeatureCache,
     };
 
