@@ -77,6 +77,7 @@ public sealed class ChunkedDataset : IDisposable
         var squares = new double[clips.Count * bands];
         var counts = new long[clips.Count];
         var done = 0;
+        var progressGate = new Lock();
         Parallel.For(0, clips.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallelism) }, i =>
         {
             var (manifest, entry, _) = clips[i];
@@ -108,7 +109,13 @@ public sealed class ChunkedDataset : IDisposable
                 }
             }
             counts[i] = features.Frames;
-            progress?.Report(Interlocked.Increment(ref done));
+            if (progress is not null)
+            {
+                lock (progressGate)
+                {
+                    progress.Report(++done);
+                }
+            }
         });
         var datasetClips = clips.Select(c => new DatasetClip(c.Entry.Id, c.Entry.Speaker, c.Split, c.Entry.Emotion)).ToArray();
         return new ChunkedDataset(

@@ -37,6 +37,9 @@ public sealed class TaskLabelTensor : IDisposable
         var perClip = set.Granularity == LabelGranularity.Chunk ? chunks : 1;
         var values = Enumerable.Repeat((long)ClipTaskLabels.MissingLabel, dataset.Count * perClip).ToArray();
         var labelled = 0;
+        // A chunk masked out of pooling (a copy of a short clip's only chunk) is left out of the loss as well,
+        // so short clips do not count C times.
+        var chunkMask = dataset.ChunkMask.data<bool>().ToArray();
         for (var i = 0; i < dataset.Count; i++)
         {
             var id = dataset.Clips[i].Id;
@@ -58,8 +61,12 @@ public sealed class TaskLabelTensor : IDisposable
                 }
                 for (var k = 0; k < chunks; k++)
                 {
-                    values[i * chunks + k] = Check(set, id, clip.ChunkLabels[k]);
-                    any |= clip.ChunkLabels[k] != ClipTaskLabels.MissingLabel;
+                    var label = Check(set, id, clip.ChunkLabels[k]);
+                    if (chunkMask[i * chunks + k] && label != ClipTaskLabels.MissingLabel)
+                    {
+                        values[i * chunks + k] = label;
+                        any = true;
+                    }
                 }
             }
             else

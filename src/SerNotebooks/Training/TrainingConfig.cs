@@ -96,6 +96,8 @@ public sealed record TrainingConfig
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A task without labels in the dev split has a NaN loss; metrics files must still be writable.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     /// <summary>Reads a config file; errors name the file and what is wrong.</summary>

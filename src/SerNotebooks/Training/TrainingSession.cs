@@ -292,7 +292,8 @@ internal sealed class TrainingSession : IDisposable
             row["seconds"] = Math.Round(epochClock.Elapsed.TotalSeconds, 3);
             rows.Add(row);
 
-            if (score > bestScore)
+            // The first epoch is always "best" so a run whose score is NaN still has a model to finish with.
+            if (score > bestScore || bestEpoch == 0)
             {
                 bestScore = score;
                 bestEpoch = epoch;
