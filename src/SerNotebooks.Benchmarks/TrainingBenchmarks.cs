@@ -25,7 +25,7 @@ internal static class TrainingBenchmarks
             BatchSize = 32,
             Epochs = epochs,
             Patience = 0,
-            Threads = 2,
+            Threads = int.TryParse(Environment.GetEnvironmentVariable("SERNB_BENCH_THREADS"), out var threads) ? threads : 2,
             Seed = 1,
         };
         var clips = Enumerable.Range(0, trainClips + devClips)
@@ -38,6 +38,8 @@ internal static class TrainingBenchmarks
 
         var folder = Path.Combine(Path.GetTempPath(), "sernb-bench-train-" + Guid.NewGuid().ToString("N"));
         var stepTimes = new List<double>();
+        var stepCpu = new List<double>();
+        var cpuAtStepStart = TimeSpan.Zero;
         var rss = new List<(int Epoch, double Mb)>();
         var clock = Stopwatch.StartNew();
         var process = Process.GetCurrentProcess();
@@ -48,10 +50,14 @@ internal static class TrainingBenchmarks
                 if (p.Phase == TrainingPhase.Step)
                 {
                     // Full batches after the first epoch (JIT and libtorch warm-up are over).
+                    process.Refresh();
+                    var cpu = process.TotalProcessorTime;
                     if (p.Epoch > 1 && p.Step * config.BatchSize <= trainClips)
                     {
                         stepTimes.Add(clock.Elapsed.TotalMilliseconds);
+                        stepCpu.Add((cpu - cpuAtStepStart).TotalMilliseconds);
                     }
+                    cpuAtStepStart = cpu;
                     clock.Restart();
                 }
                 else if (p.Phase == TrainingPhase.EpochEnd)
@@ -59,6 +65,8 @@ internal static class TrainingBenchmarks
                     GC.Collect();
                     process.Refresh();
                     rss.Add((p.Epoch, process.WorkingSet64 / 1048576.0));
+                    process.Refresh();
+                    cpuAtStepStart = process.TotalProcessorTime;
                     clock.Restart(); // The next step's time excludes evaluation and checkpointing.
                 }
             }));
@@ -69,14 +77,19 @@ internal static class TrainingBenchmarks
         }
         process.Refresh();
         stepTimes.Sort();
+        stepCpu.Sort();
         var median = stepTimes[stepTimes.Count / 2];
-        Console.WriteLine($"encoder {encoder}, batch 32 × {chunks} chunks × {frames} frames × {mels} mels, 2 threads, {trainClips} training clips");
+        Console.WriteLine($"encoder {encoder}, batch 32 × {chunks} chunks × {frames} frames × {mels} mels, {config.Threads} threads, {trainClips} training clips");
         Console.WriteLine($"  step (forward + backward + Adam), median of {stepTimes.Count}: {median:F0} ms  (min {stepTimes[0]:F0}, max {stepTimes[^1]:F0})");
+        Console.WriteLine($"  CPU time per step (both threads), median: {stepCpu[stepCpu.Count / 2]:F0} ms; machine load average {LoadAverage()}");
         Console.WriteLine($"  throughput: {32_000 / median:F0} utterances/s");
         Console.WriteLine($"  RSS after each epoch (MB): {string.Join(", ", rss.Select(r => $"{r.Epoch}: {r.Mb:F0}"))}");
         Console.WriteLine($"  RSS epoch {rss[^1].Epoch} − epoch 1: {rss[^1].Mb - rss[0].Mb:+0;-0} MB; peak RSS {process.PeakWorkingSet64 / 1048576.0:F0} MB " +
             $"(dataset tensor {(long)dataset.Count * chunks * frames * mels * 4 / 1048576.0:F0} MB)");
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     /// <summary>Noise with a class-dependent offset in a few bands, so the loss has something to learn.</summary>
     private static float[] Synthetic(IReadOnlyList<DatasetClip> clips, int perClip, IReadOnlyList<string> emotions)
