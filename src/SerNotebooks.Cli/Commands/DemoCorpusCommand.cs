@@ -37,10 +37,9 @@ internal static class DemoCorpusCommand
             var sizeValue = Enum.Parse<DemoCorpusSize>(parseResult.GetValue(size)!, ignoreCase: true);
             var seedValue = parseResult.GetValue(seed);
             var stopwatch = Stopwatch.StartNew();
-            DemoCorpusInfo info;
+            DemoCorpusInfo? info = null;
             try
             {
-                info = null!;
                 AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(context =>
@@ -54,13 +53,13 @@ internal static class DemoCorpusCommand
                         task.Value = task.MaxValue;
                     });
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 1;
             }
             var table = new Table().AddColumns("part", "clips", "speakers", "videos", "hours");
-            foreach (var (name, part) in new[] { ("unlabelled", info.Unlabelled), ("labelled (CREMA-D layout)", info.Labelled) })
+            foreach (var (name, part) in new[] { ("unlabelled", info!.Unlabelled), ("labelled (CREMA-D layout)", info.Labelled) })
             {
                 if (part is not null)
                 {

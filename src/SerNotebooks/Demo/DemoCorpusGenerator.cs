@@ -24,6 +24,8 @@ public static class DemoCorpusGenerator
     public const string PretrainingManifestFolder = "manifests/pretraining";
     public const string CremaManifestFolder = "manifests/crema-d";
     public const string DemographicsFileName = "VideoDemographics.csv";
+    public const double MinimumUnlabelledSeconds = 1.5;
+    public const double MaximumUnlabelledSeconds = 5.0;
 
     private static readonly double[] UnlabelledEmotionWeights = [0.12, 0.10, 0.10, 0.20, 0.33, 0.15]; // enum order
 
@@ -306,8 +308,14 @@ public static class DemoCorpusGenerator
             var style = VoiceStyle.Derive(state, speaker, random);
             // 1.5-5 s clips: the syllable budget follows this clip's speaking rate.
             var maxSyllables = Math.Max(5, (int)((4.3 - 0.7) * style.SyllableRate));
-            var syllables = Phonetics.RandomUtterance(random, Math.Min(5 + random.NextInt(14), maxSyllables));
-            var plan = UtterancePlan.Build(syllables, style, random, minDuration: 1.5);
+            var syllableCount = Math.Min(5 + random.NextInt(14), maxSyllables);
+            UtterancePlan plan;
+            do
+            {
+                plan = UtterancePlan.Build(Phonetics.RandomUtterance(random, syllableCount), style, random, minDuration: MinimumUnlabelledSeconds);
+                syllableCount -= 2; // pauses can push a clip past the longest length: say less
+            }
+            while (plan.Duration > MaximumUnlabelledSeconds && syllableCount >= 3);
             var id = $"{speaker.Id}_{index % Profile.ClipsPerSpeaker + 1:0000}";
             var video = index % Profile.VideoEvery == 0 ? $"video/{speaker.Id}/{id}.avi" : null;
             return new DemoClip(id, DemoStreamPart.UnlabelledClip, index, Seed, speaker, state, style, plan, UnlabelledFolder,
@@ -326,7 +334,8 @@ public static class DemoCorpusGenerator
             };
             var state = EmotionalState.Draw(emotion, intensity, random);
             var style = VoiceStyle.Derive(state, actor.Profile, random);
-            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random);
+            // Acted clips carry more silence around the sentence (CREMA-D clips average about 2.5 s).
+            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, extraSilence: 0.35);
             var id = $"{actor.Profile.Id}_{sentence}_{emotion.CremaCode()}_{level}";
             return new DemoClip(id, DemoStreamPart.CremaClip, index, Seed, actor.Profile, state, style, plan, CremaFolder,
                 $"AudioWAV/{id}.wav", null, null, sentence, level);

@@ -9,6 +9,9 @@ namespace SerNotebooks.Demo;
 /// </summary>
 public static class FaceVideoRenderer
 {
+    /// <summary>JPEG quality of each frame (OpenCV's default is 95; flat drawings lose nothing visible at 80).</summary>
+    public const int JpegQuality = 80;
+
     public static void Write(string path, FaceTrack track, SpeakerProfile speaker)
     {
         var full = Path.GetFullPath(path);
@@ -24,6 +27,7 @@ public static class FaceVideoRenderer
                 {
                     throw new IOException($"{path}: OpenCV could not open an MJPG AVI writer");
                 }
+                writer.Set(VideoWriterProperties.Quality, JpegQuality);
                 using var image = new Mat(size, MatType.CV_8UC3);
                 foreach (var frame in track.Frames)
                 {

@@ -21,7 +21,8 @@ public sealed record SpeakerProfile
     public required double VocalExpressiveness { get; init; }
     public required double SpectralTilt { get; init; }
     public required double Breathiness { get; init; }
-    public required double NoiseFloorDb { get; init; }
+    /// <summary>Recording noise below the speaker's vowel level (dB): quieter speech sits closer to the noise.</summary>
+    public required double SignalToNoiseDb { get; init; }
 
     // Face
     public required double FacialExpressiveness { get; init; }
@@ -59,7 +60,7 @@ public sealed record SpeakerProfile
             VocalExpressiveness = random.Uniform(0.45, 1.3),
             SpectralTilt = random.Gaussian(0, 0.08),
             Breathiness = random.Uniform(0.01, female ? 0.08 : 0.05),
-            NoiseFloorDb = random.Uniform(-72, -58),
+            SignalToNoiseDb = random.Uniform(38, 52),
             FacialExpressiveness = random.Uniform(0.35, 1.25),
             HeadMotion = Math.Clamp(random.Gaussian(1.0, 0.35), 0.3, 2.0),
             ArticulationScale = Math.Clamp(random.Gaussian(1.0, 0.25), 0.5, 1.6),

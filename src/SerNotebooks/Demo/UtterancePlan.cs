@@ -9,10 +9,10 @@ public sealed record TimedPhone(Phone Phone, double Start, double End, int Sylla
 /// </summary>
 public sealed record UtterancePlan(IReadOnlyList<TimedPhone> Phones, IReadOnlyList<(double Start, double End)> Phrases, double Duration)
 {
-    public static UtterancePlan Build(IReadOnlyList<Syllable> syllables, VoiceStyle style, DemoRandom random, double? minDuration = null)
+    public static UtterancePlan Build(IReadOnlyList<Syllable> syllables, VoiceStyle style, DemoRandom random, double? minDuration = null, double extraSilence = 0)
     {
         var syllableSeconds = 1.0 / style.SyllableRate;
-        var t = random.Uniform(0.12, 0.35);
+        var t = random.Uniform(0.12, 0.35) + random.Uniform(0, extraSilence);
         var phones = new List<TimedPhone>();
         var phrases = new List<(double, double)>();
         var phraseStart = t;
@@ -58,7 +58,7 @@ public sealed record UtterancePlan(IReadOnlyList<TimedPhone> Phones, IReadOnlyLi
             }
         }
         phrases.Add((phraseStart, t));
-        t += random.Uniform(0.15, 0.4);
+        t += random.Uniform(0.15, 0.4) + random.Uniform(0, extraSilence);
         if (minDuration is { } min && t < min)
         {
             t = min;

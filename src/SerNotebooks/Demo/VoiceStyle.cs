@@ -19,6 +19,8 @@ public sealed record VoiceStyle
     public required double EmphasisProbability { get; init; }
     /// <summary>How much quieter consonants are than vowels (crisp in aroused speech, slurred in low arousal).</summary>
     public required double ConsonantContrast { get; init; }
+    /// <summary>Voicing carried through consonants (0..1): low-arousal speech is slurred, its energy dips shallow.</summary>
+    public required double Lenition { get; init; }
     public required double TiltPole { get; init; }
     public required double OpenQuotient { get; init; }
     public required double Breathiness { get; init; }
@@ -56,10 +58,11 @@ public sealed record VoiceStyle
             ShimmerFraction = 0.03 + 0.04 * isFear * i + 0.03 * isAnger * i,
             SyllableRate = Math.Clamp(rate, 2.6, 7.5),
             LevelDb = ReferenceLevelDb + speaker.GainDb + e * (8.5 * a + 1.0 * v) + random.Gaussian(0, 1.5),
-            SyllableLevelSigmaDb = speaker.EnergyVariability * Math.Max(0.8, 3.0 + e * 6.0 * a) * random.Gaussian(1, 0.15),
+            SyllableLevelSigmaDb = speaker.EnergyVariability * Math.Max(0.8, 3.0 + e * 7.0 * a) * random.Gaussian(1, 0.15),
             EmphasisProbability = Math.Clamp(0.08 + 0.45 * e * Math.Max(a, 0), 0, 0.7),
             ConsonantContrast = Math.Clamp(1 + 0.8 * e * a, 0.3, 2.2),
-            TiltPole = Math.Clamp(0.55 - 0.22 * e * a + speaker.SpectralTilt + 0.1 * isSad * i, 0.15, 0.88),
+            Lenition = Math.Clamp(0.3 - 0.45 * e * a + random.Gaussian(0, 0.05), 0, 0.65),
+            TiltPole = Math.Clamp(0.42 - 0.22 * e * a + speaker.SpectralTilt + 0.1 * isSad * i, 0.15, 0.88),
             OpenQuotient = Math.Clamp(0.62 - 0.14 * a * e + 0.06 * isSad * i, 0.35, 0.8),
             Breathiness = speaker.Breathiness + 0.06 * isSad * i + 0.05 * isFear * i,
             FormantScale = speaker.FormantScale,

@@ -121,7 +121,7 @@ public static class VoiceSynthesizer
         // the style (emotion, speaker, syllable stress) and not by filter or tilt side effects.
         var reference = vowelSamples > 0 ? Math.Sqrt(vowelSumSquares / vowelSamples) : Math.Sqrt(allSumSquares / Math.Max(1, sampleCount));
         var scale = reference > 1e-12 ? 1 / reference : 0;
-        var noiseFloor = Math.Pow(10, speaker.NoiseFloorDb / 20);
+        var noiseFloor = Math.Pow(10, (style.LevelDb - speaker.SignalToNoiseDb) / 20);
         var output = new float[sampleCount];
         for (var n = 0; n < sampleCount; n++)
         {
@@ -248,6 +248,10 @@ public static class VoiceSynthesizer
                     case PhoneKind.Approximant:
                         tVoice = 0.7;
                         break;
+                }
+                if (phone.Kind != PhoneKind.Vowel)
+                {
+                    tVoice = Math.Max(tVoice, style.Lenition);
                 }
             }
             f1 = tf1 + (f1 - tf1) * formantCoefficient;

@@ -26,7 +26,12 @@ internal static class AcousticProbe
         return energies.Where(e => e > max - 35).ToArray();
     }
 
-    public static double MeanSpeechEnergyDb(AudioSignal signal) => SpeechFrameEnergiesDb(signal).Average();
+    /// <summary>Loudness as the 90th percentile of frame energy (dB): robust to how deep consonant dips go.</summary>
+    public static double LoudnessDb(AudioSignal signal)
+    {
+        var e = SpeechFrameEnergiesDb(signal).Order().ToArray();
+        return e[(int)(0.9 * (e.Length - 1))];
+    }
 
     public static double SpeechEnergyStdDb(AudioSignal signal)
     {
@@ -82,19 +87,6 @@ internal static class AcousticProbe
         }
         f0s.Sort();
         return f0s[f0s.Count / 2];
-    }
-
-    /// <summary>Welch's t statistic for mean(a) - mean(b).</summary>
-    public static double WelchT(IReadOnlyCollection<double> a, IReadOnlyCollection<double> b)
-    {
-        static (double Mean, double Var) Moments(IReadOnlyCollection<double> v)
-        {
-            var m = v.Average();
-            return (m, v.Sum(x => (x - m) * (x - m)) / (v.Count - 1));
-        }
-        var (ma, va) = Moments(a);
-        var (mb, vb) = Moments(b);
-        return (ma - mb) / Math.Sqrt(va / a.Count + vb / b.Count);
     }
 
     /// <summary>Spearman rank correlation.</summary>

@@ -26,7 +26,7 @@ public partial class DemoCorpusFormatTests(TinyCorpusFixture corpus)
     [Fact]
     public void EveryWavIsReadable16kHzSpeechOfPlausibleLength()
     {
-        foreach (var (manifest, minimum, maximum) in new[] { (Pretraining, 1.5, 5.5), (Crema, 1.2, 4.5) })
+        foreach (var (manifest, minimum, maximum) in new[] { (Pretraining, DemoCorpusGenerator.MinimumUnlabelledSeconds, DemoCorpusGenerator.MaximumUnlabelledSeconds), (Crema, 1.2, 5.0) })
         {
             foreach (var entry in manifest.Entries)
             {
