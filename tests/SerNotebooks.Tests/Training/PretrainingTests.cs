@@ -106,4 +106,30 @@ public class PretrainingTests(TrainingCorpusFixture corpus)
         Assert.Equal("video", PretextLabelSetFile.Read(new RunFolder(run).LabelsDirectory, "video-energy").ByClip.Values.First().Source);
         Assert.True(File.Exists(Path.Combine(new RunFolder(run).LabelsDirectory, "energy-std.state.json")));
     }
+
+    [Fact]
+    public void AnInterruptedPretrainingRunResumesToTheSameEncoder()
+    {
+        var config = corpus.Pretraining(new TaskWeight("energy-std"), new TaskWeight("loudness", 0.5)) with { Epochs = 3 };
+        var whole = corpus.NewRunDirectory("pretrain-whole");
+        var uninterrupted = TrainingRun.Run(config, whole, new RuleLabelSource());
+
+        var run = corpus.NewRunDirectory("pretrain-interrupted");
+        using (var cancellation = new CancellationTokenSource())
+        {
+            var stopAfterEpoch1 = new SynchronousProgress<TrainingProgress>(p =>
+            {
+                if (p.Phase == TrainingPhase.EpochEnd && p.Epoch == 1)
+                {
+                    cancellation.Cancel();
+                }
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                TrainingRun.Run(config, run, new RuleLabelSource(), stopAfterEpoch1, cancellation.Token));
+        }
+        var resumed = TrainingRun.Run(config, run, new RuleLabelSource());
+
+        Assert.Equal(uninterrupted.Metrics, resumed.Metrics);
+        Assert.Equal(File.ReadAllBytes(new RunFolder(whole).EncoderPath), File.ReadAllBytes(new RunFolder(run).EncoderPath));
+    }
 }
