@@ -5,6 +5,8 @@ var benchmarks = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase
 {
     ["logmel"] = FeatureBenchmarks.LogMel,
     ["cache"] = FeatureBenchmarks.Cache,
+    ["training"] = TrainingBenchmarks.Conv,
+    ["training-lstm"] = TrainingBenchmarks.Lstm,
 };
 
 var requested = args.Length == 0 ? [] : args.Contains("all", StringComparer.OrdinalIgnoreCase) ? benchmarks.Keys.ToArray() : args;

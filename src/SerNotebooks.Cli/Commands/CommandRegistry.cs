@@ -14,5 +14,6 @@ internal static class CommandRegistry
         yield return LabelsCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
+        yield return TrainCommand.Create();
     }
 }

@@ -1,0 +1,82 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using SerNotebooks.Pretext;
+using static TorchSharp.torch;
+
+namespace SerNotebooks.Models;
+
+/// <summary>One pretext task's head as the pre-training model needs it.</summary>
+public sealed record PretextHeadSpec(string TaskName, LabelGranularity Granularity, int Classes);
+
+/// <summary>
+/// Pre-training model: the shared <see cref="SpeechEncoder"/> plus one head per task (per-chunk heads for
+/// chunk tasks, an utterance softmax head for utterance tasks). <see cref="forward"/> returns each task's
+/// logits: [B, C, K] for chunk tasks, [B, K] for utterance tasks.
+/// </summary>
+public sealed class PretrainingModel : nn.Module<Tensor, Tensor, IReadOnlyDictionary<string, Tensor>>
+{
+    private readonly SpeechEncoder encoder;
+    private readonly ModuleDict<nn.Module<Tensor, Tensor>> heads = new();
+
+    public PretrainingModel(ModelConfig config, IReadOnlyList<PretextHeadSpec> tasks) : base(nameof(PretrainingModel))
+    {
+        if (tasks.Count == 0)
+        {
+            throw new ArgumentException("pre-training needs at least one task");
+        }
+        encoder = new SpeechEncoder(config);
+        Tasks = tasks;
+        foreach (var task in tasks)
+        {
+            if (task.Classes < 2)
+            {
+                throw new ArgumentException($"task '{task.TaskName}' has {task.Classes} classes; a classifier needs at least 2");
+            }
+            nn.Module<Tensor, Tensor> head = task.Granularity == LabelGranularity.Chunk
+                ? new ChunkClassificationHead(config.EmbeddingSize, task.Classes)
+                : new UtteranceClassificationHead(config.EmbeddingSize, task.Classes);
+            heads.Add(HeadKey(task.TaskName), head);
+        }
+        RegisterComponents();
+    }
+
+    public SpeechEncoder Encoder => encoder;
+
+    public IReadOnlyList<PretextHeadSpec> Tasks { get; }
+
+    public override IReadOnlyDictionary<string, Tensor> forward(Tensor chunks, Tensor chunkMask)
+    {
+        var encoded = encoder.forward(chunks, chunkMask);
+        var logits = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var task in Tasks)
+        {
+            var head = heads[HeadKey(task.TaskName)];
+            logits[task.TaskName] = head.forward(task.Granularity == LabelGranularity.Chunk ? encoded.Chunks : encoded.Utterance);
+        }
+        return logits;
+    }
+
+    // State-dict keys are dotted paths; task names are kebab-case, which is safe, but dots would not be.
+    private static string HeadKey(string taskName) => taskName.Replace('.', '_');
+}
+
+/// <summary>Downstream model: an encoder (pre-trained or random) plus a new emotion softmax head.</summary>
+public sealed class EmotionClassifier : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly SpeechEncoder encoder;
+    private readonly UtteranceClassificationHead head;
+
+    public EmotionClassifier(ModelConfig config, int classes) : base(nameof(EmotionClassifier))
+    {
+        encoder = new SpeechEncoder(config);
+        head = new UtteranceClassificationHead(config.EmbeddingSize, classes);
+        RegisterComponents();
+    }
+
+    public SpeechEncoder Encoder => encoder;
+
+    public UtteranceClassificationHead Head => head;
+
+    /// <summary>[B, K] emotion logits.</summary>
+    public override Tensor forward(Tensor chunks, Tensor chunkMask) => head.forward(encoder.forward(chunks, chunkMask).Utterance);
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SerNotebooks.Features;
+using SerNotebooks.Models;
+
+namespace SerNotebooks.Training;
+
+/// <summary>Pre-training on pretext tasks, or fine-tuning on emotion labels.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunKind>))]
+public enum RunKind
+{
+    Pretrain,
+    Finetune,
+}
+
+/// <summary>One pretext task of a pre-training run and its weight in the summed loss.</summary>
+public sealed record TaskWeight(string Name, double Weight = 1.0);
+
+/// <summary>Adam settings.</summary>
+public sealed record OptimizerConfig
+{
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; }
+}
+
+/// <summary>Which values of a manifest's <c>split</c> column make the training, dev and test sets.</summary>
+public sealed record SplitConfig
+{
+    public IReadOnlyList<string> Train { get; init; } = ["train"];
+
+    public IReadOnlyList<string> Dev { get; init; } = ["dev"];
+
+    public IReadOnlyList<string> Test { get; init; } = ["test"];
+}
+
+/// <summary>
+/// One run, as a JSON file (see TRAINING.md for every field). Relative paths are resolved against the config
+/// file's folder by <see cref="Load"/>; <see cref="CanonicalJson"/> is what the run folder stores and compares.
+/// </summary>
+public sealed record TrainingConfig
+{
+    public static readonly IReadOnlyList<string> CremaDEmotions = ["anger", "disgust", "fear", "happiness", "neutral", "sadness"];
+
+    public RunKind Kind { get; init; } = RunKind.Finetune;
+
+    /// <summary>Manifest folders (manifest.csv + manifest.json) whose clips the run uses.</summary>
+    public IReadOnlyList<string> Manifests { get; init; } = [];
+
+    public SplitConfig Splits { get; init; } = new();
+
+    /// <summary>Speaker → split, overriding the manifest's split column (for corpora whose split column is empty).</summary>
+    public IReadOnlyDictionary<string, string>? SpeakerSplits { get; init; }
+
+    /// <summary>Pre-training: the tasks and their loss weights.</summary>
+    public IReadOnlyList<TaskWeight> Tasks { get; init; } = [];
+
+    /// <summary>Pre-training from the CLI: folder of label files written by <c>PretextLabelSetFile</c>.</summary>
+    public string? LabelsDirectory { get; init; }
+
+    /// <summary>Fine-tuning: a finished pre-training run folder whose encoder to start from; null = random init (the baseline).</summary>
+    public string? PretrainedRun { get; init; }
+
+    /// <summary>Fine-tuning: keep the encoder's weights (and batch-norm statistics) fixed and train the head only.</summary>
+    public bool FreezeEncoder { get; init; }
+
+    /// <summary>Fine-tuning: emotion classes, in head order.</summary>
+    public IReadOnlyList<string> Emotions { get; init; } = CremaDEmotions;
+
+    public ModelConfig Model { get; init; } = new();
+
+    public ChunkingConfig Chunking { get; init; } = new();
+
+    public OptimizerConfig Optimizer { get; init; } = new();
+
+    public int BatchSize { get; init; } = 32;
+
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>Fine-tuning: stop after this many epochs without a better dev macro-F1 (0 = never stop early).</summary>
+    public int Patience { get; init; } = 5;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Only "cpu" is supported (TorchSharp-cpu).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Feature cache folder; null computes features without caching.</summary>
+    public string? FeatureCache { get; init; }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A task without labels in the dev split has a NaN loss; metrics files must still be writable.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Reads a config file; errors name the file and what is wrong.</summary>
+    public static TrainingConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new TrainingConfigException(path, "file does not exist");
+        }
+        TrainingConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), JsonOptions)
+                ?? throw new TrainingConfigException(path, "empty config");
+        }
+        catch (JsonException e)
+        {
+            throw new TrainingConfigException(path, $"invalid JSON at line {e.LineNumber + 1}: {e.Message}");
+        }
+        var resolved = config.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            resolved.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new TrainingConfigException(path, e.Message);
+        }
+        return resolved;
+    }
+
+    /// <summary>The config with every path made absolute against <paramref name="baseDirectory"/>.</summary>
+    public TrainingConfig ResolvePaths(string baseDirectory)
+    {
+        string? Full(string? p) => p is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, p));
+        return this with
+        {
+            Manifests = Manifests.Select(m => Full(m)!).ToArray(),
+            LabelsDirectory = Full(LabelsDirectory),
+            PretrainedRun = Full(PretrainedRun),
+            FeatureCache = Full(FeatureCache),
+        };
+    }
+
+    /// <param name="requireManifests">False for runs on an in-memory dataset.</param>
+    public void Validate(bool requireManifests = true)
+    {
+        if (requireManifests && Manifests.Count == 0)
+        {
+            throw new ArgumentException("manifests: at least one manifest folder is needed");
+        }
+        if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"device '{Device}' is not supported: this build uses TorchSharp-cpu (device must be \"cpu\")");
+        }
+        if (BatchSize < 1 || Epochs < 1 || Patience < 0 || Threads < 0)
+        {
+            throw new ArgumentException($"batchSize and epochs must be ≥ 1, patience and threads ≥ 0 (got {BatchSize}, {Epochs}, {Patience}, {Threads})");
+        }
+        if (Optimizer.LearningRate <= 0 || Optimizer.WeightDecay < 0)
+        {
+            throw new ArgumentException($"optimizer: learningRate must be > 0 and weightDecay ≥ 0 (got {Optimizer.LearningRate}, {Optimizer.WeightDecay})");
+        }
+        Model.Validate();
+        Chunking.Validate();
+        if (Kind == RunKind.Pretrain)
+        {
+            if (Tasks.Count == 0)
+            {
+                throw new ArgumentException("tasks: pre-training needs at least one pretext task");
+            }
+            var duplicate = Tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new ArgumentException($"tasks: '{duplicate.Key}' is listed twice");
+            }
+            if (Tasks.FirstOrDefault(t => !(t.Weight > 0) || double.IsInfinity(t.Weight)) is { } bad)
+            {
+                throw new ArgumentException($"tasks: weight of '{bad.Name}' must be a positive number, got {bad.Weight}");
+            }
+        }
+        else
+        {
+            if (Emotions.Count < 2 || Emotions.Distinct().Count() != Emotions.Count)
+            {
+                throw new ArgumentException("emotions: at least two distinct classes are needed");
+            }
+        }
+    }
+
+    public string CanonicalJson() => JsonSerializer.Serialize(this, JsonOptions);
+}
+
+/// <summary>A training config file is unusable; the message names the file.</summary>
+public sealed class TrainingConfigException(string path, string reason) : Exception($"{path}: {reason}")
+{
+    public string Path { get; } = path;
+
+    public string Reason { get; } = reason;
+}

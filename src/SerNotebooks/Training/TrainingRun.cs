@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using SerNotebooks.Data;
+using SerNotebooks.Features;
+using SerNotebooks.Models;
+using SerNotebooks.Native;
+using SerNotebooks.Pretext;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SerNotebooks.Training;
+
+/// <summary>A run cannot start or continue; the message says why and what to do.</summary>
+public sealed class TrainingRunException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Runs one experiment config in its own folder: pre-training on pretext tasks or fine-tuning on emotions.
+/// Re-running the same command continues an interrupted run from its last epoch checkpoint and skips a
+/// finished one; see TRAINING.md.
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>Runs (or resumes, or skips) <paramref name="config"/> in <paramref name="runDirectory"/>.</summary>
+    /// <param name="config">The experiment (paths already absolute, see <see cref="TrainingConfig.Load"/>).</param>
+    /// <param name="runDirectory">The folder the run owns.</param>
+    /// <param name="labels">Pre-training: where labels come from; null reads <see cref="TrainingConfig.LabelsDirectory"/>.</param>
+    /// <param name="progress">Called synchronously on the training thread.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the folder holds the last finished epoch.</exception>
+    public static TrainingResult Run(
+        TrainingConfig config,
+        string runDirectory,
+        IPretextLabelSource? labels = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        TorchRuntime.EnsureLoadable();
+        var folder = new RunFolder(runDirectory);
+        foreach (var manifest in config.Manifests)
+        {
+            if (!File.Exists(Path.Combine(manifest, Manifest.CsvFileName)))
+            {
+                throw new TrainingRunException($"manifest folder '{manifest}' has no {Manifest.CsvFileName}");
+            }
+        }
+        var manifestHash = RunFolder.HashManifests(config.Manifests);
+        if (PrepareFolder(config, folder, manifestHash, progress) is { } finished)
+        {
+            return finished;
+        }
+        ApplyThreads(config);
+        using var session = TrainingSession.Create(config, folder, labels, progress, cancellationToken);
+        return session.Run();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="config"/> on a dataset already in memory (synthetic data, notebooks, benchmarks) instead
+    /// of its manifests: the same loop, checkpoints, resume and skip rules. The dataset must not be normalised yet
+    /// (the run normalises it in place) and stays owned by the caller; its clips' ids and splits stand in for the
+    /// manifest hash. <paramref name="labelSets"/> are the pre-training labels (ignored for fine-tuning).
+    /// </summary>
+    public static TrainingResult RunInMemory(
+        TrainingConfig config,
+        string runDirectory,
+        ChunkedDataset dataset,
+        IReadOnlyList<PretextLabelSet> labelSets,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(dataset);
+        config.Validate(requireManifests: false);
+        TorchRuntime.EnsureLoadable();
+        var folder = new RunFolder(runDirectory);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            "in-memory\n" + string.Join("\n", dataset.Clips.Select(c => $"{c.Id},{c.Split},{c.Emotion}")))));
+        if (PrepareFolder(config, folder, hash, progress) is { } finished)
+        {
+            return finished;
+        }
+        ApplyThreads(config);
+        using var session = TrainingSession.FromDataset(config, folder, dataset, ownsDataset: false, labelSets, progress, cancellationToken);
+        return session.Run();
+    }
+
+    private static void ApplyThreads(TrainingConfig config)
+    {
+        if (config.Threads > 0)
+        {
+            torch.set_num_threads(config.Threads);
+        }
+    }
+
+    /// <summary>Creates the run folder, or checks that it holds this run; the stored result when the run already finished.</summary>
+    private static TrainingResult? PrepareFolder(TrainingConfig config, RunFolder folder, string dataHash, IProgress<TrainingProgress>? progress)
+    {
+        var canonical = config.CanonicalJson();
+        if (File.Exists(folder.ConfigPath))
+        {
+            if (File.ReadAllText(folder.ConfigPath) != canonical)
+            {
+                throw new TrainingRunException(
+                    $"{folder.ConfigPath}: the run folder holds a run with a different config; use another --out folder or delete this one");
+            }
+            if (File.Exists(folder.ManifestHashPath) && File.ReadAllText(folder.ManifestHashPath).Trim() != dataHash)
+            {
+                throw new TrainingRunException(
+                    $"{folder.ManifestHashPath}: the manifests changed since this run started; use another --out folder or delete this one");
+            }
+            if (RunFolder.ReadJson<TrainingResult>(folder.FinalMetricsPath) is { } finished)
+            {
+                progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Skipped, finished.EpochsRun, config.Epochs, 0, 0, 0,
+                    new Dictionary<string, double>(), TimeSpan.Zero, TimeSpan.Zero, finished.Metrics, "already finished"));
+                return finished with { Skipped = true };
+            }
+            return null;
+        }
+        System.IO.Directory.CreateDirectory(folder.Directory);
+        AtomicFile.WriteAllText(folder.ConfigPath, canonical);
+        AtomicFile.WriteAllText(folder.ManifestHashPath, dataHash + "\n");
+        return null;
+    }
+
+    /// <summary>
+    /// The fine-tuning model exactly as a run starts it (step 0): initialised from the seed, then the pre-trained
+    /// run's encoder loaded over it when <see cref="TrainingConfig.PretrainedRun"/> is set, frozen on request.
+    /// </summary>
+    public static EmotionClassifier CreateEmotionClassifier(TrainingConfig config)
+    {
+        torch.manual_seed(config.Seed);
+        var classifier = new EmotionClassifier(config.Model, config.Emotions.Count);
+        if (config.PretrainedRun is { } pretrainedRun)
+        {
+            classifier.Encoder.Load(new RunFolder(pretrainedRun).EncoderPath);
+        }
+        if (config.FreezeEncoder)
+        {
+            foreach (var parameter in classifier.Encoder.parameters())
+            {
+                parameter.requires_grad = false;
+            }
+        }
+        return classifier;
+    }
+
+    /// <summary>Loads the clips of <paramref name="config"/>'s manifests with their run split.</summary>
+    public static IReadOnlyList<(Manifest Manifest, ManifestEntry Entry, string Split)> SelectClips(TrainingConfig config)
+    {
+        var clips = new List<(Manifest, ManifestEntry, string)>();
+        var known = config.Splits.Train.Concat(config.Splits.Dev).Concat(config.Splits.Test).ToHashSet(StringComparer.Ordinal);
+        foreach (var directory in config.Manifests)
+        {
+            var manifest = Manifest.Load(directory);
+            foreach (var entry in manifest.Entries)
+            {
+                string? split = null;
+                if (config.SpeakerSplits is not null && config.SpeakerSplits.TryGetValue(entry.Speaker, out var bySpeaker))
+                {
+                    split = bySpeaker;
+                }
+                split ??= entry.Split;
+                if (split is null && config.Kind == RunKind.Pretrain)
+                {
+                    // Unlabelled pre-training corpora have no split column: all of it is training data.
+                    split = config.Splits.Train[0];
+                }
+                if (split is null)
+                {
+                    throw new TrainingRunException(
+                        $"{Path.Combine(directory, Manifest.CsvFileName)}: clip '{entry.Id}' has no split; fill the split column or give speakerSplits in the config");
+                }
+                if (!known.Contains(split))
+                {
+                    continue; // Another fold or an excluded split.
+                }
+                clips.Add((manifest, entry, RoleOf(config.Splits, split)));
+            }
+        }
+        return clips;
+    }
+
+    internal const string TrainRole = "train";
+    internal const string DevRole = "dev";
+    internal const string TestRole = "test";
+
+    private static string RoleOf(SplitConfig splits, string split) =>
+        splits.Train.Contains(split) ? TrainRole : splits.Dev.Contains(split) ? DevRole : TestRole;
+
+    /// <summary>The seed of everything random in epoch <paramref name="epoch"/> (data order, dropout): a function of (seed, epoch) only.</summary>
+    public static long EpochSeed(int seed, int epoch) => unchecked((long)SplitMix64((ulong)(uint)seed * 1_000_003UL + (ulong)epoch) & long.MaxValue);
+
+    /// <summary>A Fisher–Yates shuffle driven by SplitMix64 from <paramref name="seed"/>: the same on every platform and .NET version.</summary>
+    public static int[] Shuffle(IReadOnlyList<int> items, long seed)
+    {
+        var result = items.ToArray();
+        var state = (ulong)seed;
+        for (var i = result.Length - 1; i > 0; i--)
+        {
+            state = SplitMix64(state);
+            var j = (int)(state % (ulong)(i + 1));
+            (result[i], result[j]) = (result[j], result[i]);
+        }
+        return result;
+    }
+
+    private static ulong SplitMix64(ulong x)
+    {
+        x += 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>Mean cross-entropy over the entries whose target is not −1; (0, 0) when there are none (never NaN).</summary>
+    public static (Tensor Loss, long Count) MaskedCrossEntropy(Tensor logits, Tensor targets)
+    {
+        var flatLogits = logits.reshape(-1, logits.shape[^1]);
+        var flatTargets = targets.reshape(-1);
+        var valid = flatTargets.ge(0).nonzero().squeeze(1);
+        var count = valid.shape[0];
+        if (count == 0)
+        {
+            return (torch.zeros([], dtype: ScalarType.Float32), 0);
+        }
+        return (nn.functional.cross_entropy(flatLogits.index_select(0, valid), flatTargets.index_select(0, valid)), count);
+    }
+
+    internal static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
