@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
 using SerNotebooks.Data;
+using SerNotebooks.Evaluation;
 using SerNotebooks.Features;
 using SerNotebooks.Models;
 using SerNotebooks.Pretext;
@@ -272,8 +273,8 @@ internal sealed class TrainingSession : IDisposable
                 var evaluation = EvaluateClassifier(dev);
                 row["dev_loss"] = evaluation.Loss;
                 row["dev_accuracy"] = evaluation.Scores.Accuracy;
-                row["dev_macro_f1"] = evaluation.Scores.MacroF1;
-                score = evaluation.Scores.MacroF1;
+                row["dev_macro_f1"] = evaluation.Scores.Macro.F1;
+                score = evaluation.Scores.Macro.F1;
             }
             else if (devIndices.Length > 0)
             {
@@ -398,7 +399,7 @@ internal sealed class TrainingSession : IDisposable
         return (total, perTask);
     }
 
-    private sealed record ClassifierEvaluation(double Loss, ClassificationScores Scores, int[] Truth, int[] Predicted, float[][] Probabilities);
+    private sealed record ClassifierEvaluation(double Loss, ClassificationReport Scores, int[] Truth, int[] Predicted, float[][] Probabilities);
 
     private ClassifierEvaluation EvaluateClassifier(int[] indices)
     {
@@ -438,7 +439,7 @@ internal sealed class TrainingSession : IDisposable
             }
         }
         return new ClassifierEvaluation(lossSum / Math.Max(1, indices.Length),
-            ClassificationScores.Compute(truth, predicted, config.Emotions.Count), truth, predicted, probabilities);
+            ClassificationReport.Compute(truth, predicted, config.Emotions), truth, predicted, probabilities);
     }
 
     private void Checkpoint(int epoch, int bestEpoch, double bestScore, int sinceBest, bool stoppedEarly, IReadOnlyList<IReadOnlyDictionary<string, double>> rows)
@@ -515,9 +516,9 @@ internal sealed class TrainingSession : IDisposable
                 var evaluation = EvaluateClassifier(indices);
                 metrics[$"{name}_loss"] = evaluation.Loss;
                 metrics[$"{name}_accuracy"] = evaluation.Scores.Accuracy;
-                metrics[$"{name}_macro_precision"] = evaluation.Scores.MacroPrecision;
-                metrics[$"{name}_macro_recall"] = evaluation.Scores.MacroRecall;
-                metrics[$"{name}_macro_f1"] = evaluation.Scores.MacroF1;
+                metrics[$"{name}_macro_precision"] = evaluation.Scores.Macro.Precision;
+                metrics[$"{name}_macro_recall"] = evaluation.Scores.Macro.Recall;
+                metrics[$"{name}_macro_f1"] = evaluation.Scores.Macro.F1;
                 metrics[$"{name}_utterances"] = indices.Length;
                 if (name == "test" || testIndices.Length == 0)
                 {
