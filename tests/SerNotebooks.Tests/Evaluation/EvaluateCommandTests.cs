@@ -13,21 +13,8 @@ public sealed class EvaluateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static (int ExitCode, string Output) Evaluate(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 300;
-        var root = new RootCommand("test");
-        root.Subcommands.Add(EvaluateCommand.Create(console));
-        return (root.Parse(["evaluate", .. args]).Invoke(), writer.ToString());
-    }
+    private static (int ExitCode, string Output) Evaluate(params string[] args) =>
+        CliHarness.Run(EvaluateCommand.Create, ["evaluate", .. args]);
 
     [Fact]
     public void PrintsMetricsNamesNeverPredictedClassesAndWritesOfflineCharts()

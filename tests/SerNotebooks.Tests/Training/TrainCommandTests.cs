@@ -74,20 +74,6 @@ public class TrainCommandTests(TrainingCorpusFixture corpus)
         Assert.False(Directory.Exists(Path.Combine(work, "run")));
     }
 
-    private static (int ExitCode, string Output) Train(string config, string output)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 400;
-        var root = new RootCommand("test");
-        root.Subcommands.Add(TrainCommand.Create(console));
-        var exit = root.Parse(["train", "--config", config, "--out", output]).Invoke();
-        return (exit, writer.ToString());
-    }
+    private static (int ExitCode, string Output) Train(string config, string output) =>
+        CliHarness.Run(TrainCommand.Create, ["train", "--config", config, "--out", output]);
 }

@@ -2,12 +2,12 @@ using System.CommandLine;
 using SerNotebooks.Cli.Commands;
 using Spectre.Console;
 
-namespace SerNotebooks.Tests.Data;
+namespace SerNotebooks.Tests;
 
-/// <summary>Runs <c>sernb prepare ...</c> in-process, capturing what the user would see.</summary>
+/// <summary>Runs a <c>sernb</c> subcommand in-process, capturing what the user would see on a plain console.</summary>
 internal static class CliHarness
 {
-    public static (int ExitCode, string Output) Prepare(params string[] args)
+    public static (int ExitCode, string Output) Run(Func<IAnsiConsole, Command> create, params string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -19,8 +19,11 @@ internal static class CliHarness
         });
         console.Profile.Width = 400;
         var root = new RootCommand("test");
-        root.Subcommands.Add(PrepareCommand.Create(console));
-        var exit = root.Parse(["prepare", .. args]).Invoke();
+        root.Subcommands.Add(create(console));
+        var exit = root.Parse(args).Invoke();
         return (exit, writer.ToString());
     }
+
+    public static (int ExitCode, string Output) Prepare(params string[] args) =>
+        Run(PrepareCommand.Create, ["prepare", .. args]);
 }
