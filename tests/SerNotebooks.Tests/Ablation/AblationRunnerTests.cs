@@ -84,8 +84,46 @@ public sealed class AblationRunnerTests : IDisposable
         Assert.Equal(runsCsv, File.ReadAllText(second.RunsCsvPath));
     }
 
-    private sealed class ListProgress(List<AblationProgress> reports) : IProgress<AblationProgress>
+    [Fact]
+    public void ACancelledAblationContinuesWhereItStoppedWithTheSameTable()
     {
-        public void Report(AblationProgress value) => reports.Add(value);
+        TorchRuntime.EnsureLoadable();
+        DemoCorpusGenerator.Generate(Path.Combine(_root, "corpus"), DemoCorpusSize.Tiny);
+        var corpus = AblationCorpus.FromManifests(
+            Path.Combine(_root, "corpus", DemoCorpusGenerator.PretrainingManifestFolder),
+            Path.Combine(_root, "corpus", DemoCorpusGenerator.CremaManifestFolder),
+            Path.Combine(_root, "features"));
+        var plan = AblationPlan.Create(AblationPlan.PaperTasks, [2], [["energy-variation"]]);
+        var output = Path.Combine(_root, "ablation");
+        using var cancellation = new CancellationTokenSource();
+        // Stop as soon as the baseline's fine-tuning has finished an epoch: pre-training is done, fine-tuning is not.
+        var stopper = new ListProgress([], p =>
+        {
+            if (p.Stage == AblationStage.Finetuning && p.Training?.Phase == TrainingPhase.EpochEnd)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            AblationRunner.Run(plan, corpus, AblationProfile.Tiny, output, progress: stopper, cancellationToken: cancellation.Token));
+        Assert.True(File.Exists(Path.Combine(output, "pretrain", "energy-variation-seed2", "final-metrics.json")));
+        Assert.False(File.Exists(Path.Combine(output, "finetune", "baseline-seed2", "final-metrics.json")));
+        Assert.False(File.Exists(Path.Combine(output, AblationRunner.RunsFileName)));
+
+        var resumed = AblationRunner.Run(plan, corpus, AblationProfile.Tiny, output);
+
+        Assert.Equal(1, resumed.SkippedRuns); // the pre-training run
+        Assert.Equal(2, resumed.TrainedRuns); // the resumed baseline and the other fine-tuning run
+        Assert.Equal(2, ResultsTable.ReadRuns(resumed.RunsCsvPath).Count);
+    }
+
+    private sealed class ListProgress(List<AblationProgress> reports, Action<AblationProgress>? onReport = null) : IProgress<AblationProgress>
+    {
+        public void Report(AblationProgress value)
+        {
+            reports.Add(value);
+            onReport?.Invoke(value);
+        }
     }
 }
