@@ -14,6 +14,7 @@ internal static class CommandRegistry
         yield return LabelsCommand.Create();
         yield return NotebooksCommand.Create();
         yield return PrepareCommand.Create();
+        yield return ReproduceCommand.Create();
         yield return TrainCommand.Create();
     }
 }

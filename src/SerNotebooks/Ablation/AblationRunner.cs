@@ -1,0 +1,219 @@
+using System.Text.Json;
+using SerNotebooks.Data;
+using SerNotebooks.Evaluation;
+using SerNotebooks.Features;
+using SerNotebooks.Pretext;
+using SerNotebooks.Training;
+
+namespace SerNotebooks.Ablation;
+
+/// <summary>Where an ablation wrote its results, and the runs they come from.</summary>
+/// <param name="RunsCsvPath">One row per (configuration, seed): metrics and relative change vs the baseline of the same seed.</param>
+/// <param name="SummaryCsvPath">One row per configuration: mean ± std and paired tests against the baseline.</param>
+/// <param name="Runs">The rows of the runs table without the relative-change columns (the summary's input).</param>
+/// <param name="Summary">Mean ± std and the paired tests.</param>
+/// <param name="TrainedRuns">Runs trained now.</param>
+/// <param name="SkippedRuns">Runs that had finished already and were skipped.</param>
+public sealed record AblationResult(
+    string RunsCsvPath,
+    string SummaryCsvPath,
+    IReadOnlyList<RunMetrics> Runs,
+    AblationSummary Summary,
+    int TrainedRuns,
+    int SkippedRuns);
+
+/// <summary>
+/// Executes an <see cref="AblationPlan"/>: labels the pre-training corpus once, trains every pre-training run,
+/// fine-tunes every configuration and writes the results table. Every run lives in its own folder under the
+/// output folder (with its config.json), so an interrupted ablation resumes and a finished one is skipped run by run.
+/// </summary>
+public static class AblationRunner
+{
+    public const string RunsFileName = "results.csv";
+    public const string SummaryFileName = "summary.csv";
+    public const string PlanFileName = "ablation.json";
+
+    /// <summary>Relative change of a metric vs the baseline run with the same seed, in percent.</summary>
+    public static string RelativeChangeColumn(string metric) => metric + "_rel_change_pct";
+
+    /// <param name="plan">The runs.</param>
+    /// <param name="corpus">The manifests.</param>
+    /// <param name="profile">Model and training sizes.</param>
+    /// <param name="outputDirectory">Holds pretrain/, finetune/, the tables and ablation.json.</param>
+    /// <param name="progress">Called synchronously on the calling thread.</param>
+    /// <param name="cancellationToken">Checked between runs and before every training step.</param>
+    /// <param name="labels">Where pre-training labels come from; null labels <paramref name="corpus"/>'s pre-training
+    /// manifests once with <see cref="PretextTaskRegistry.CreateDefault"/> (on first need, so a finished ablation does not relabel).</param>
+    public static AblationResult Run(
+        AblationPlan plan,
+        AblationCorpus corpus,
+        AblationProfile profile,
+        string outputDirectory,
+        IPretextLabelSource? labels = null,
+        IProgress<AblationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(profile);
+        var root = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(root);
+        WritePlan(plan, corpus, profile, root);
+        labels ??= new LabelOnceSource(plan.Tasks, profile, progress);
+        var total = plan.Pretraining.Count + plan.Finetuning.Count;
+        var done = 0;
+        var trained = 0;
+        var pretrainDirectories = new Dictionary<PlannedPretraining, string>();
+
+        foreach (var run in plan.Pretraining)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var directory = Path.Combine(root, run.RelativeDirectory);
+            var name = run.RelativeDirectory.Replace('\\', '/');
+            progress?.Report(new AblationProgress(AblationStage.Pretraining, name, done, total));
+            var result = TrainingRun.Run(PretrainingConfig(run, corpus, profile), directory, labels,
+                Forward(progress, AblationStage.Pretraining, name, done, total), cancellationToken);
+            trained += result.Skipped ? 0 : 1;
+            pretrainDirectories[run] = directory;
+            done++;
+        }
+        foreach (var run in plan.Finetuning)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var directory = Path.Combine(root, run.RelativeDirectory);
+            var name = run.RelativeDirectory.Replace('\\', '/');
+            progress?.Report(new AblationProgress(AblationStage.Finetuning, name, done, total));
+            var pretrained = run.Pretraining is null ? null : pretrainDirectories[run.Pretraining];
+            var result = TrainingRun.Run(FinetuningConfig(run, pretrained, corpus, profile), directory, labels: null,
+                Forward(progress, AblationStage.Finetuning, name, done, total), cancellationToken);
+            trained += result.Skipped ? 0 : 1;
+            done++;
+        }
+        progress?.Report(new AblationProgress(AblationStage.Table, null, done, total));
+        var table = WriteTables(plan, root);
+        progress?.Report(new AblationProgress(AblationStage.Done, null, done, total, Message: table.RunsCsvPath));
+        return table with { TrainedRuns = trained, SkippedRuns = total - trained };
+    }
+
+    /// <summary>The pre-training config of <paramref name="run"/> under <paramref name="profile"/>.</summary>
+    public static TrainingConfig PretrainingConfig(PlannedPretraining run, AblationCorpus corpus, AblationProfile profile) => new()
+    {
+        Kind = RunKind.Pretrain,
+        Manifests = corpus.PretrainingManifests,
+        Tasks = run.Tasks.Select(t => new TaskWeight(t)).ToArray(),
+        Model = profile.Model,
+        Chunking = profile.Chunking,
+        Optimizer = new OptimizerConfig { LearningRate = profile.LearningRate },
+        BatchSize = profile.BatchSize,
+        Epochs = profile.PretrainEpochs,
+        Seed = run.Seed,
+        Threads = profile.Threads,
+        FeatureCache = corpus.FeatureCache,
+    };
+
+    /// <summary>The fine-tuning config of <paramref name="run"/>; <paramref name="pretrainedRun"/> is its pre-training folder (null for the baseline).</summary>
+    public static TrainingConfig FinetuningConfig(PlannedFinetuning run, string? pretrainedRun, AblationCorpus corpus, AblationProfile profile) => new()
+    {
+        Kind = RunKind.Finetune,
+        Manifests = corpus.EmotionManifests,
+        SpeakerSplits = corpus.SpeakerSplits,
+        PretrainedRun = pretrainedRun,
+        Model = profile.Model,
+        Chunking = profile.Chunking,
+        Optimizer = new OptimizerConfig { LearningRate = profile.LearningRate },
+        BatchSize = profile.BatchSize,
+        Epochs = profile.FinetuneEpochs,
+        Patience = profile.Patience,
+        Seed = run.Seed,
+        Threads = profile.Threads,
+        FeatureCache = corpus.FeatureCache,
+    };
+
+    /// <summary>
+    /// Recomputes every fine-tuning run's metrics from its predictions.csv (ClassificationReport, scikit-learn's
+    /// definitions) and writes the runs table and the summary atomically.
+    /// </summary>
+    public static AblationResult WriteTables(AblationPlan plan, string outputDirectory)
+    {
+        var root = Path.GetFullPath(outputDirectory);
+        var runs = new List<RunMetrics>();
+        foreach (var run in plan.Finetuning)
+        {
+            var folder = new RunFolder(Path.Combine(root, run.RelativeDirectory));
+            if (!File.Exists(folder.PredictionsPath))
+            {
+                throw new InvalidOperationException($"{folder.PredictionsPath}: missing; the run '{run.RelativeDirectory}' has not finished");
+            }
+            var report = ClassificationReport.FromPredictions(PredictionsFile.Read(folder.PredictionsPath));
+            runs.Add(RunMetrics.FromReport(run.Configuration, run.Seed, report));
+        }
+        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline);
+        var withChange = runs.Select(r =>
+        {
+            var baseline = runs.FirstOrDefault(b => b.Configuration == AblationPlan.Baseline && b.Seed == r.Seed);
+            var metrics = new Dictionary<string, double>(r.Metrics, StringComparer.Ordinal);
+            foreach (var metric in MetricNames.Headline.Append(MetricNames.Accuracy))
+            {
+                metrics[RelativeChangeColumn(metric)] = baseline is null || baseline[metric] == 0
+                    ? double.NaN
+                    : 100 * (r[metric] - baseline[metric]) / baseline[metric];
+            }
+            return r with { Metrics = metrics };
+        }).ToList();
+        var runsPath = Path.Combine(root, RunsFileName);
+        var summaryPath = Path.Combine(root, SummaryFileName);
+        ResultsTable.WriteCsv(ResultsTable.RunsFrame(withChange), runsPath);
+        ResultsTable.WriteCsv(ResultsTable.SummaryFrame(summary), summaryPath, ResultsTable.ConfigurationColumn);
+        return new AblationResult(runsPath, summaryPath, runs, summary, 0, 0);
+    }
+
+    private static void WritePlan(AblationPlan plan, AblationCorpus corpus, AblationProfile profile, string root)
+    {
+        var description = new
+        {
+            tasks = plan.Tasks,
+            seeds = plan.Seeds,
+            configurations = plan.Configurations,
+            profile,
+            corpus.PretrainingManifests,
+            corpus.EmotionManifests,
+            corpus.SpeakerSplits,
+            evaluation = corpus.Evaluation,
+        };
+        AtomicFile.WriteAllText(Path.Combine(root, PlanFileName),
+            JsonSerializer.Serialize(description, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    }
+
+    private static IProgress<TrainingProgress>? Forward(IProgress<AblationProgress>? progress, AblationStage stage, string run, int done, int total) =>
+        progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report(new AblationProgress(stage, run, done, total, p)));
+
+    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to a thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    /// <summary>
+    /// Labels the pre-training corpus for every task of the request's plan once, then serves each run its subset:
+    /// the labels of a task do not depend on which other tasks it is trained with.
+    /// </summary>
+    private sealed class LabelOnceSource(IReadOnlyList<string> planTasks, AblationProfile profile, IProgress<AblationProgress>? progress) : IPretextLabelSource
+    {
+        private Dictionary<string, PretextLabelSet>? _sets;
+        private HashSet<string>? _trainingClips;
+
+        public IReadOnlyList<PretextLabelSet> GetLabelSets(PretextLabelRequest request)
+        {
+            if (_sets is null || !request.TaskNames.All(_sets.ContainsKey) || !_trainingClips!.SetEquals(request.TrainingClipIds))
+            {
+                var wanted = planTasks.Union(request.TaskNames).ToList();
+                progress?.Report(new AblationProgress(AblationStage.Labelling, null, 0, 0, Message: string.Join(", ", wanted)));
+                var labelling = new PretextLabelling(PretextTaskRegistry.CreateDefault(), request.Features, profile.Chunking);
+                var result = labelling.Run(request.Manifests, wanted, request.TrainingClipIds.ToList());
+                _sets = new Dictionary<string, PretextLabelSet>(result.LabelSets);
+                _trainingClips = request.TrainingClipIds.ToHashSet();
+            }
+            return request.TaskNames.Select(n => _sets[n]).ToList();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using SerNotebooks.Charts;
+using SerNotebooks.Data;
+using SerNotebooks.Demo;
+using SerNotebooks.Evaluation;
+
+namespace SerNotebooks.Ablation;
+
+/// <summary>What <see cref="Reproduction.Run"/> produced.</summary>
+/// <param name="Ablation">The tables and runs.</param>
+/// <param name="Charts">Self-contained HTML charts (plotly.js embedded; they open offline).</param>
+/// <param name="Elapsed">Wall time of the whole reproduction.</param>
+public sealed record ReproductionResult(AblationResult Ablation, IReadOnlyList<string> Charts, TimeSpan Elapsed);
+
+/// <summary>
+/// The one-command reproduction (<c>sernb reproduce</c>): corpus (the demo corpus, generated if missing, or the
+/// user's manifests) → labels → every pre-training run → fine-tuning → results table → charts, all in one
+/// output folder. Re-running it skips every finished step.
+/// </summary>
+public static class Reproduction
+{
+    public const string DemoCorpus = "demo";
+    public const string ChartsFolder = "charts";
+
+    /// <summary>
+    /// The corpus named by <paramref name="corpus"/>: "demo" generates (or reuses) the demo corpus under
+    /// <paramref name="outputDirectory"/>/corpus, sized for <paramref name="profile"/>; anything else is a folder holding
+    /// the pre-training and CREMA-D manifests (either pretraining/ and crema-d/, or manifests/pretraining and manifests/crema-d).
+    /// </summary>
+    public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null)
+    {
+        var root = Path.GetFullPath(outputDirectory);
+        var features = Path.Combine(root, "features");
+        string folder;
+        if (string.Equals(corpus, DemoCorpus, StringComparison.OrdinalIgnoreCase))
+        {
+            folder = Path.Combine(root, "corpus");
+            var size = profile.Name switch { "tiny" => DemoCorpusSize.Tiny, "paper" => DemoCorpusSize.Large, _ => DemoCorpusSize.Demo };
+            log?.Invoke($"demo corpus ({size.ToString().ToLowerInvariant()}) in {folder}");
+            DemoCorpusGenerator.Generate(folder, size);
+        }
+        else
+        {
+            folder = Path.GetFullPath(corpus);
+        }
+        foreach (var layout in new[] { "", "manifests" })
+        {
+            var pretraining = Path.Combine(folder, layout, "pretraining");
+            var emotion = Path.Combine(folder, layout, "crema-d");
+            if (File.Exists(Path.Combine(pretraining, Manifest.CsvFileName)) && File.Exists(Path.Combine(emotion, Manifest.CsvFileName)))
+            {
+                return AblationCorpus.FromManifests(pretraining, emotion, features);
+            }
+        }
+        throw new DirectoryNotFoundException(
+            $"{folder}: no manifests found; expected pretraining/{Manifest.CsvFileName} and crema-d/{Manifest.CsvFileName} (or the same under manifests/)");
+    }
+
+    public static ReproductionResult Run(
+        AblationPlan plan,
+        AblationCorpus corpus,
+        AblationProfile profile,
+        string outputDirectory,
+        IProgress<AblationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ablation = AblationRunner.Run(plan, corpus, profile, outputDirectory, progress: progress, cancellationToken: cancellationToken);
+        var charts = WriteCharts(plan, ablation, outputDirectory);
+        return new ReproductionResult(ablation, charts, clock.Elapsed);
+    }
+
+    /// <summary>Grouped macro P/R/F1 with error bars, Δ vs baseline, per-class F1, confusion heatmaps, and dev macro-F1 curves.</summary>
+    public static IReadOnlyList<string> WriteCharts(AblationPlan plan, AblationResult ablation, string outputDirectory)
+    {
+        var folder = Path.Combine(Path.GetFullPath(outputDirectory), ChartsFolder);
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        void Save(Plotly.NET.GenericChart chart, string name, string title)
+        {
+            var path = Path.Combine(folder, name);
+            ChartFile.SaveSelfContained(chart, path, title);
+            written.Add(path);
+        }
+        Save(EvaluationCharts.MacroScores(ablation.Summary), "macro-scores.html", "Macro precision, recall and F1 per configuration");
+        Save(EvaluationCharts.DeltaVersusBaseline(ablation.Summary, relative: true), "delta-vs-baseline.html", "Change vs the baseline");
+        Save(EvaluationCharts.PerClassF1(ablation.Summary), "per-class-f1.html", "Per-class F1");
+        var root = Path.GetFullPath(outputDirectory);
+        foreach (var configuration in plan.Configurations)
+        {
+            // Pooled over seeds: every seed's test utterances once per seed.
+            var runs = plan.Finetuning.Where(f => f.Configuration == configuration).ToList();
+            var sets = runs.Select(r => PredictionsFile.Read(Path.Combine(root, r.RelativeDirectory, "predictions.csv"))).ToList();
+            var report = ClassificationReport.Compute(
+                sets.SelectMany(s => s.TrueLabelIndices()).ToArray(), sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(), sets[0].ClassNames);
+            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {runs.Count} seed(s))"),
+                $"confusion-{configuration}.html", $"Confusion matrix: {configuration}");
+        }
+        var histories = plan.Finetuning.ToDictionary(
+            f => $"{f.Configuration} seed {f.Seed}",
+            f => TrainingHistory.ReadCsv(Path.Combine(root, f.RelativeDirectory, "metrics.csv")));
+        Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
+        return written;
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using SerNotebooks.Ablation;
+using SerNotebooks.Charts;
+using SerNotebooks.Cli.Commands;
+using SerNotebooks.Evaluation;
+using Spectre.Console;
+
+namespace SerNotebooks.Tests.Ablation;
+
+public sealed class ReproduceCommandTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sernb-reproduce-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public void TinyReproductionProducesTheTableChartsAndPredictionsAndEveryTableMetricIsRecomputable()
+    {
+        var (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--out", _root]);
+
+        Assert.True(exit == 0, output);
+        var plan = AblationPlan.Create(seedCount: 1);
+        var runs = ResultsTable.ReadRunsCsv(Path.Combine(_root, AblationRunner.RunsFileName));
+        Assert.Equal(8, runs.RowCount);
+        foreach (var row in ResultsTable.ReadRuns(Path.Combine(_root, AblationRunner.RunsFileName)))
+        {
+            var planned = plan.Finetuning.Single(f => f.Configuration == row.Configuration && f.Seed == row.Seed);
+            var predictions = PredictionsFile.Read(Path.Combine(_root, planned.RelativeDirectory, "predictions.csv"));
+            var expected = RunMetrics.FromReport(row.Configuration, row.Seed, ClassificationReport.FromPredictions(predictions));
+            // Every metric column of the table, per-class F1 included, is the one recomputed from the predictions.
+            foreach (var (metric, value) in expected.Metrics)
+            {
+                Assert.Equal(value, row[metric], 12);
+            }
+        }
+        var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
+        Assert.Equal(plan.Configurations, summary.RowKeys);
+        var charts = Directory.GetFiles(Path.Combine(_root, Reproduction.ChartsFolder), "*.html");
+        Assert.Equal(3 + 8 + 1, charts.Length);
+        foreach (var chart in charts)
+        {
+            // plotly.js is embedded: no script is loaded from elsewhere, so the file opens offline.
+            Assert.Null(ChartFile.ExternalScriptSource(File.ReadAllText(chart)));
+        }
+        Assert.Contains("trained 15 run(s), skipped 0", output);
+
+        var (again, secondOutput) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--out", _root]);
+
+        Assert.Equal(0, again);
+        Assert.Contains("trained 0 run(s), skipped 15", secondOutput);
+    }
+
+    [Fact]
+    public void AnUnknownProfileOrAMissingManifestFolderIsAClearError()
+    {
+        var (exit, output) = Invoke(["reproduce", "--profile", "huge", "--out", _root]);
+        Assert.Equal(1, exit);
+        Assert.Contains("unknown profile 'huge'", output);
+
+        var missing = Path.Combine(_root, "no-such-corpus");
+        Directory.CreateDirectory(missing);
+        (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--corpus", missing, "--out", _root]);
+        Assert.Equal(1, exit);
+        Assert.Contains("no manifests found", output);
+    }
+
+    private static (int Exit, string Output) Invoke(string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+        var root = new RootCommand("test");
+        root.Subcommands.Add(ReproduceCommand.Create(console));
+        var exit = root.Parse(args).Invoke();
+        return (exit, writer.ToString());
+    }
+}
