@@ -34,10 +34,9 @@ public static class ReproduceCommand
             Description = "Seeds per configuration (1..N)",
             DefaultValueFactory = _ => AblationPlan.DefaultSeedCount,
         };
-        var output = new Option<DirectoryInfo>("--out", "-o")
+        var output = new Option<DirectoryInfo?>("--out", "-o")
         {
-            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, charts/",
-            DefaultValueFactory = _ => new DirectoryInfo("reproduction"),
+            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, charts/ (default: <reports>/reproduce-<profile>)",
         };
         var command = new Command("reproduce", "Run the paper's ablation end to end: labels, pre-training, fine-tuning, results table and charts (resumable)");
         command.Options.Add(corpus);
@@ -45,9 +44,13 @@ public static class ReproduceCommand
         command.Options.Add(seeds);
         command.Options.Add(output);
         command.SetAction(parseResult => Run(console, parseResult.GetValue(corpus)!, parseResult.GetValue(profile)!,
-            parseResult.GetValue(seeds), parseResult.GetValue(output)!));
+            parseResult.GetValue(seeds), parseResult.GetValue(output) ?? DefaultOutput(parseResult.GetValue(profile)!)));
         return command;
     }
+
+    // Under the reports folder (SERNB_REPORTS), not the current directory, so a run never litters the repository root.
+    private static DirectoryInfo DefaultOutput(string profile) =>
+        new(Path.Combine(SerNotebooksPaths.Resolve().ReportsDirectory, $"reproduce-{profile}"));
 
     private static int Run(IAnsiConsole console, string corpusName, string profileName, int seedCount, DirectoryInfo output)
     {
