@@ -49,7 +49,7 @@ public sealed class TrainingCorpusFixture : IDisposable
         FeatureCache = FeatureCache,
     };
 
-    /// <summary>Actors 1001–1002 train, 1003 dev, 1004 test (the demo manifest's split column is empty).</summary>
+    /// <summary>Actors 1001–1002 train, 1003 dev, 1004 test: a fixed override, so these tests do not depend on the generated actor split.</summary>
     public TrainingConfig FineTuning(int epochs = 4) => new()
     {
         Kind = RunKind.Finetune,
