@@ -48,9 +48,7 @@ public static class ReproduceCommand
         return command;
     }
 
-    // Under the reports folder (SERNB_REPORTS), not the current directory, so a run never litters the repository root.
-    private static DirectoryInfo DefaultOutput(string profile) =>
-        new(Path.Combine(SerNotebooksPaths.Resolve().ReportsDirectory, $"reproduce-{profile}"));
+    private static DirectoryInfo DefaultOutput(string profile) => new(Reproduction.DefaultOutputDirectory(profile));
 
     private static int Run(IAnsiConsole console, string corpusName, string profileName, int seedCount, DirectoryInfo output)
     {

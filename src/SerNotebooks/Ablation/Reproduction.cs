@@ -22,6 +22,14 @@ public static class Reproduction
     public const string ChartsFolder = "charts";
 
     /// <summary>
+    /// Where <c>sernb reproduce --profile <paramref name="profile"/></c> writes by default: reproduce-&lt;profile&gt; under
+    /// the reports folder (SERNB_REPORTS), never the current directory, so a run does not litter the repository root
+    /// and the notebooks find the same runs.
+    /// </summary>
+    public static string DefaultOutputDirectory(string profile) =>
+        Path.Combine(SerNotebooksPaths.Resolve().ReportsDirectory, $"reproduce-{profile}");
+
+    /// <summary>
     /// The corpus named by <paramref name="corpus"/>: "demo" generates (or reuses) the demo corpus under
     /// <paramref name="outputDirectory"/>/corpus, sized for <paramref name="profile"/>; anything else is a folder holding
     /// the pre-training and CREMA-D manifests (either pretraining/ and crema-d/, or manifests/pretraining and manifests/crema-d).

@@ -32,6 +32,13 @@ public static class NotebookSetup
             });
             Formatter.Register(chartFormatter);
             Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType);
+            // Registered for the open generic type: every Frame<TRowKey, TColumnKey> a cell returns is a table.
+            Formatter.Register(typeof(Deedle.Frame<,>), (frame, context) =>
+            {
+                context.Writer.Write(FrameHtml.RenderObject(frame));
+                return true;
+            }, HtmlFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(Deedle.Frame<,>), HtmlFormatter.MimeType);
         }
     }
 

@@ -1,0 +1,143 @@
+using SerNotebooks.Ablation;
+using SerNotebooks.Data;
+using SerNotebooks.Evaluation;
+using SerNotebooks.Features;
+using SerNotebooks.Pretext;
+
+namespace SerNotebooks.Notebooks;
+
+/// <summary>
+/// What every notebook of the suite starts from: its parameters (corpus, profile, seeds, run folder) resolved
+/// to the same output folder <c>sernb reproduce</c> uses, so a notebook finds the corpus, the feature cache and
+/// the finished runs of an earlier reproduction and never trains a run twice.
+/// </summary>
+public sealed class NotebookExperiment
+{
+    private readonly Lazy<AblationCorpus> _corpus;
+    private readonly Lazy<FeatureExtractor> _features;
+    private readonly Dictionary<string, PretextLabellingResult> _labelling = new(StringComparer.Ordinal);
+
+    private NotebookExperiment(string corpusName, AblationProfile profile, AblationPlan plan, string outputDirectory, Action<string> log)
+    {
+        CorpusName = corpusName;
+        Profile = profile;
+        Plan = plan;
+        OutputDirectory = outputDirectory;
+        Log = log;
+        _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log));
+        _features = new Lazy<FeatureExtractor>(() => new FeatureExtractor(
+            new FeatureExtractorConfig(),
+            new FeatureCache(Corpus.FeatureCache ?? Path.Combine(outputDirectory, "features"), problem => log($"feature cache: {problem}"))));
+    }
+
+    /// <summary>"demo" or the user's manifest folder (see <see cref="Reproduction.ResolveCorpus"/>).</summary>
+    public string CorpusName { get; }
+
+    public AblationProfile Profile { get; }
+
+    public AblationPlan Plan { get; }
+
+    /// <summary>The reproduction's output folder: corpus/, features/, pretrain/, finetune/, the tables and charts/.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>Where progress lines go (the notebook cell's output by default).</summary>
+    public Action<string> Log { get; }
+
+    /// <summary>The manifests and splits; the demo corpus is generated on first use when it is missing.</summary>
+    public AblationCorpus Corpus => _corpus.Value;
+
+    /// <summary>The unlabelled pre-training corpus (the pretext tasks' input).</summary>
+    public Manifest PretrainingManifest => Manifest.Load(Corpus.PretrainingManifests[0]);
+
+    /// <summary>The labelled emotion corpus (fine-tuning and evaluation).</summary>
+    public Manifest EmotionManifest => Manifest.Load(Corpus.EmotionManifests[0]);
+
+    /// <summary>Log-mel, energy and pitch features, cached beside the runs (shared with <c>sernb reproduce</c>).</summary>
+    public FeatureExtractor Features => _features.Value;
+
+    /// <summary>
+    /// Opens the experiment a notebook's parameters name. <paramref name="runs"/> empty means the default output
+    /// folder of <c>sernb reproduce --profile <paramref name="profile"/></c> (<c>reports/reproduce-&lt;profile&gt;</c>).
+    /// </summary>
+    public static NotebookExperiment Open(string corpus = Reproduction.DemoCorpus, string profile = "demo", int seeds = AblationPlan.DefaultSeedCount,
+        string runs = "", Action<string>? log = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(corpus);
+        if (seeds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "seeds must be at least 1");
+        }
+        var resolvedProfile = AblationProfile.Named(profile);
+        var output = string.IsNullOrWhiteSpace(runs)
+            ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
+            : Path.GetFullPath(runs);
+        return new NotebookExperiment(corpus, resolvedProfile, AblationPlan.Create(seeds), output, log ?? Console.WriteLine);
+    }
+
+    /// <summary>
+    /// Labels the pre-training corpus for <paramref name="tasks"/> (default: the plan's tasks) with the profile's
+    /// chunking, as the ablation does; the result is kept for the notebook's later cells.
+    /// </summary>
+    public PretextLabellingResult LabelPretrainingCorpus(params string[] tasks)
+    {
+        var names = tasks.Length == 0 ? Plan.Tasks.ToArray() : tasks;
+        var key = string.Join('+', names);
+        if (!_labelling.TryGetValue(key, out var result))
+        {
+            Log($"labelling {PretrainingManifest.Entries.Count} clips of the pre-training corpus for {string.Join(", ", names)}");
+            var labelling = new PretextLabelling(PretextTaskRegistry.CreateDefault(), Features, Profile.Chunking);
+            result = labelling.Run(PretrainingManifest, names);
+            _labelling[key] = result;
+            Log($"{result.Skipped.Count} clip/task pair(s) skipped");
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Runs the ablation into <see cref="OutputDirectory"/>: every finished run is reused (nothing is trained
+    /// twice), a missing or interrupted one is trained; then the tables and charts are written.
+    /// </summary>
+    public ReproductionResult RunAblation(CancellationToken cancellationToken = default) =>
+        Reproduction.Run(Plan, Corpus, Profile, OutputDirectory, new AblationLogProgress(Log), cancellationToken);
+
+    /// <summary>The ablation's tables, recomputed from the finished runs' prediction files.</summary>
+    /// <exception cref="InvalidOperationException">A run has not finished (run notebook 05 or <c>sernb reproduce</c> first).</exception>
+    public AblationResult LoadResults() => AblationRunner.WriteTables(Plan, OutputDirectory);
+
+    /// <summary>The predictions of one fine-tuning run.</summary>
+    public PredictionSet Predictions(string configuration, int seed)
+    {
+        var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed)
+            ?? throw new ArgumentException($"no fine-tuning run '{configuration}' seed {seed} in the plan (configurations: {string.Join(", ", Plan.Configurations)})");
+        return PredictionsFile.Read(Path.Combine(OutputDirectory, run.RelativeDirectory, "predictions.csv"));
+    }
+
+    public override string ToString() =>
+        $"profile {Profile.Name}, corpus {CorpusName}, {Plan.Seeds.Count} seed(s), {Plan.Configurations.Count} configurations; runs in {OutputDirectory}";
+
+    /// <summary>One line per run and per epoch: readable as a notebook cell's output.</summary>
+    private sealed class AblationLogProgress(Action<string> log) : IProgress<AblationProgress>
+    {
+        public void Report(AblationProgress value)
+        {
+            switch (value)
+            {
+                case { Stage: AblationStage.Labelling }:
+                    log($"labelling the pre-training corpus: {value.Message}");
+                    break;
+                case { Training: null, Run: not null }:
+                    log($"[{value.RunsDone + 1}/{value.RunsTotal}] {value.Run}");
+                    break;
+                case { Training.Phase: Training.TrainingPhase.Skipped }:
+                    log("  already finished: reused");
+                    break;
+                case { Training: { Phase: Training.TrainingPhase.EpochEnd } t }:
+                    var metrics = t.EpochMetrics is null ? "" : string.Join(", ", t.EpochMetrics
+                        .Where(m => m.Key is "train_loss" or "dev_macro_f1")
+                        .Select(m => $"{m.Key} {m.Value:0.###}"));
+                    log($"  epoch {t.Epoch}/{t.Epochs} {metrics}");
+                    break;
+            }
+        }
+    }
+}
