@@ -1,3 +1,4 @@
+using Deedle;
 using SerNotebooks.Data;
 
 namespace SerNotebooks.Pretext;
@@ -37,6 +38,15 @@ public static class ExampleClips
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
             .First().Key;
         return labelled.FirstOrDefault(e => set.ByClip[e.Id].UtteranceLabel != mostFrequent) ?? labelled[0];
+    }
+
+    /// <summary>The rows of <see cref="LabelReport.Labels"/> for one clip: its chunks (or its utterance label) with the measured values.</summary>
+    public static Frame<int, string> LabelsOf(PretextLabellingResult result, string task, string clipId)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = LabelReport.Labels(result, task);
+        var clipIds = rows.GetColumn<string>(nameof(LabelRow.ClipId));
+        return rows.Where(row => clipIds.TryGet(row.Key).OrDefault("") == clipId);
     }
 
     private static bool HasEveryClass(PretextLabelSet set, ClipTaskLabels labels) =>
