@@ -49,7 +49,11 @@ public static class CorpusCharts
         var female = Column("female");
         var male = Column("male");
         var other = total.Select((t, i) => t - female[i] - male[i]).ToArray();
-        var shared = Column("also in another split").Sum();
+        // Speakers listed under more than one split (each is counted once, however many splits it is in).
+        var shared = splits
+            .SelectMany(s => speakers.GetColumn<string>("speaker ids").TryGet(s).OrDefault("").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .GroupBy(id => id, StringComparer.Ordinal)
+            .Count(g => g.Count() > 1);
         var traces = new List<Trace>
         {
             PlotlyObjects.Bar("female", splits, female.Select(v => (double)v).ToArray()),

@@ -60,7 +60,7 @@ public static class ThresholdCharts
         var set = result.LabelSets[task];
         var sorted = values.Select(v => v.Value).Order().ToArray();
         var low = sorted.Length == 0 ? 0 : sorted[0];
-        var high = sorted.Length == 0 ? 1 : sorted[(int)Math.Floor(0.99 * (sorted.Length - 1))];
+        var high = sorted.Length == 0 ? 1 : sorted[(int)Math.Ceiling(0.99 * (sorted.Length - 1))];
         var traces = new List<Trace>();
         for (var c = 0; c < set.Classes.Count; c++)
         {

@@ -1,0 +1,34 @@
+using SerNotebooks.Charts;
+using SerNotebooks.Data;
+using SerNotebooks.Tests.Data;
+
+namespace SerNotebooks.Tests.Charts;
+
+public class CorpusChartsTests
+{
+    [Fact]
+    public void ClipsChartHasOneBarSeriesPerSplitWithTheTablesCounts()
+    {
+        var counts = CorpusTables.ClipsPerClassAndSplit(CorpusTablesTests.SmallCorpus());
+
+        var chart = CorpusCharts.ClipsPerClassAndSplit(counts);
+
+        Assert.Equal(["train", "dev", "test"], ChartJson.Traces(chart).Select(t => (string?)t["name"]));
+        var train = ChartJson.Trace(chart, "train");
+        Assert.Equal(["anger", "sadness"], train["x"]!.Values<string>());
+        Assert.Equal([2.0, 1.0], ChartJson.Numbers(train["y"]));
+    }
+
+    [Fact]
+    public void SpeakerChartStacksSexesAndSaysWhetherTheSplitIsSpeakerIndependent()
+    {
+        var independent = CorpusCharts.SpeakersPerSplit(CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus()));
+        Assert.Contains("speaker-independent", (string?)ChartJson.Layout(independent)["title"]!["text"]);
+        Assert.Equal([1.0, 0.0, 1.0], ChartJson.Numbers(ChartJson.Trace(independent, "female")["y"]));
+
+        var leaky = CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus(), new Dictionary<string, string> { ["s1"] = "train", ["s2"] = "train", ["s3"] = "test" });
+        var leakyChart = CorpusCharts.SpeakersPerSplit(CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus(speakerInTwoSplits: true)));
+        Assert.Contains("NOT speaker-independent: 1 speaker", (string?)ChartJson.Layout(leakyChart)["title"]!["text"]);
+        Assert.Equal(["train", "test"], leaky.RowKeys);
+    }
+}
