@@ -23,12 +23,10 @@ public class CorpusChartsTests
     public void SpeakerChartStacksSexesAndSaysWhetherTheSplitIsSpeakerIndependent()
     {
         var independent = CorpusCharts.SpeakersPerSplit(CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus()));
-        Assert.Contains("speaker-independent", (string?)ChartJson.Layout(independent)["title"]!["text"]);
+        Assert.Contains("speaker-independent (no speaker in two splits)", (string?)ChartJson.Layout(independent)["title"]!["text"]);
         Assert.Equal([1.0, 0.0, 1.0], ChartJson.Numbers(ChartJson.Trace(independent, "female")["y"]));
 
-        var leaky = CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus(), new Dictionary<string, string> { ["s1"] = "train", ["s2"] = "train", ["s3"] = "test" });
         var leakyChart = CorpusCharts.SpeakersPerSplit(CorpusTables.SpeakersPerSplit(CorpusTablesTests.SmallCorpus(speakerInTwoSplits: true)));
         Assert.Contains("NOT speaker-independent: 1 speaker", (string?)ChartJson.Layout(leakyChart)["title"]!["text"]);
-        Assert.Equal(["train", "test"], leaky.RowKeys);
     }
 }
