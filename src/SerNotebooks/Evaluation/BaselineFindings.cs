@@ -45,6 +45,9 @@ public sealed class BaselineFindings
 
     public string Metric { get; }
 
+    /// <summary><see cref="Metric"/> for prose: <c>macro_f1</c> → "macro F1".</summary>
+    public string MetricLabel => Metric.Replace('_', ' ').Replace("f1", "F1", StringComparison.Ordinal);
+
     /// <summary>Significance level of each single comparison.</summary>
     public double Alpha { get; }
 
@@ -106,7 +109,7 @@ public sealed class BaselineFindings
         var keys = Findings.Select(f => f.Configuration).ToArray();
         var builder = new FrameBuilder.Columns<string, string>();
         builder.Add("pairs", new Series<string, int>(keys, Findings.Select(f => f.Pairs).ToArray()));
-        builder.Add($"{Metric} mean", new Series<string, double>(keys, Findings.Select(f => f.Mean).ToArray()));
+        builder.Add($"{MetricLabel} mean", new Series<string, double>(keys, Findings.Select(f => f.Mean).ToArray()));
         builder.Add("Δ vs baseline", new Series<string, double>(keys, Findings.Select(f => f.MeanDifference).ToArray()));
         builder.Add("Δ %", new Series<string, double>(keys, Findings.Select(f => f.RelativeChangePercent).ToArray()));
         builder.Add("t-test p", new Series<string, double>(keys, Findings.Select(f => f.TTestP).ToArray()));
@@ -122,7 +125,7 @@ public sealed class BaselineFindings
         var pairText = pairs.Length == 1 ? Count(pairs[0], "matched pair") : $"{pairs[0]}–{pairs[^1]} matched pairs";
         var lines = new List<string>
         {
-            Invariant($"Each of the {Findings.Count} configurations was compared with the {Baseline} on {Metric} over {pairText} of runs (same seed, only the pre-training differs), with a two-sided paired t-test and an exact Wilcoxon signed-rank test at α = {Alpha:0.###}."),
+            Invariant($"Each of the {Findings.Count} configurations was compared with the {Baseline} on {MetricLabel} over {pairText} of runs (same seed, only the pre-training differs), with a two-sided paired t-test and an exact Wilcoxon signed-rank test at α = {Alpha:0.###}."),
         };
         if (Findings.All(f => double.IsNaN(f.TTestP)))
         {
@@ -163,8 +166,8 @@ public sealed class BaselineFindings
         }
         var best = Findings.First(f => f.Configuration == BestConfiguration);
         lines.Add(best.Mean > BaselineMean
-            ? Invariant($"The highest mean {Metric} is {best.Configuration}'s: {best.Mean:0.000} against {BaselineMean:0.000} for the {Baseline}.")
-            : Invariant($"No configuration has a higher mean {Metric} than the {Baseline} ({BaselineMean:0.000}); the best is {best.Configuration} ({best.Mean:0.000})."));
+            ? Invariant($"The highest mean {MetricLabel} is {best.Configuration}'s: {best.Mean:0.000} against {BaselineMean:0.000} for the {Baseline}.")
+            : Invariant($"No configuration has a higher mean {MetricLabel} than the {Baseline} ({BaselineMean:0.000}); the best is {best.Configuration} ({best.Mean:0.000})."));
         return string.Join(Environment.NewLine, lines);
     }
 
