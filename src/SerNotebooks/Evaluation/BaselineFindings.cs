@@ -118,9 +118,14 @@ public sealed class BaselineFindings
         return builder.Frame;
     }
 
-    /// <summary>A few sentences in plain language: what was tested, which configurations differ, and what limits the answer.</summary>
-    public string Describe()
+    /// <summary>
+    /// A few sentences in plain language: what was tested, which configurations differ, and what limits the
+    /// answer. One paragraph per point, each wrapped at <paramref name="width"/> characters (notebook outputs and
+    /// the report show text as it is, without wrapping).
+    /// </summary>
+    public string Describe(int width = 110)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 20);
         var pairs = Findings.Select(f => f.Pairs).Distinct().Order().ToArray();
         var pairText = pairs.Length == 1 ? Count(pairs[0], "matched pair") : $"{pairs[0]}–{pairs[^1]} matched pairs";
         var lines = new List<string>
@@ -168,7 +173,29 @@ public sealed class BaselineFindings
         lines.Add(best.Mean > BaselineMean
             ? Invariant($"The highest mean {MetricLabel} is {best.Configuration}'s: {best.Mean:0.000} against {BaselineMean:0.000} for the {Baseline}.")
             : Invariant($"No configuration has a higher mean {MetricLabel} than the {Baseline} ({BaselineMean:0.000}); the best is {best.Configuration} ({best.Mean:0.000})."));
-        return string.Join(Environment.NewLine, lines);
+        return string.Join(Environment.NewLine, lines.Select(line => Wrap(line, width)));
+    }
+
+    private static string Wrap(string paragraph, int width)
+    {
+        var wrapped = new System.Text.StringBuilder();
+        var lineLength = 0;
+        foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (lineLength > 0 && lineLength + 1 + word.Length > width)
+            {
+                wrapped.Append(Environment.NewLine).Append("  ");
+                lineLength = 2;
+            }
+            else if (lineLength > 0)
+            {
+                wrapped.Append(' ');
+                lineLength++;
+            }
+            wrapped.Append(word);
+            lineLength += word.Length;
+        }
+        return wrapped.ToString();
     }
 
     private string Verdict(BaselineFinding f)

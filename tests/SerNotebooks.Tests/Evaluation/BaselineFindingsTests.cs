@@ -54,7 +54,7 @@ public sealed class BaselineFindingsTests
     [Fact]
     public void DescriptionNamesTheSignificantConfigurationsAndTheCaveats()
     {
-        var text = BaselineFindings.Of(EightSeeds()).Describe();
+        var text = BaselineFindings.Of(EightSeeds()).Describe(width: 10_000);
 
         Assert.Contains("Each of the 4 configurations was compared with the baseline on macro F1 over 8 matched pairs", text);
         Assert.Contains("By the paired t-test, strong (higher, +20.5 %, p = 0.000) and worse (lower, ", text);
@@ -63,6 +63,21 @@ public sealed class BaselineFindingsTests
         Assert.Contains("up to 19 %", text);
         Assert.Contains("With a Bonferroni correction (p < 0.0125) strong remains significant.", text);
         Assert.Contains("The highest mean macro F1 is strong's: 0.603 against 0.500 for the baseline.", text);
+    }
+
+    [Fact]
+    public void DescriptionIsWrappedForNotebookOutputsWithoutLosingAWord()
+    {
+        var findings = BaselineFindings.Of(EightSeeds());
+
+        var wrapped = findings.Describe(width: 60);
+
+        var lines = wrapped.Split(Environment.NewLine);
+        Assert.All(lines, line => Assert.True(line.Length <= 60, line));
+        Assert.True(lines.Length > findings.Describe(width: 10_000).Split(Environment.NewLine).Length);
+        Assert.Equal(
+            findings.Describe(width: 10_000).Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries),
+            wrapped.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -92,7 +107,7 @@ public sealed class BaselineFindingsTests
 
         Assert.Empty(findings.SignificantByWilcoxon);
         Assert.Equal(0.25, findings.Findings[0].WilcoxonMinimumP, 12);
-        Assert.Contains("cannot reach p < 0.05 with so few pairs (its smallest possible p is 0.25)", findings.Describe());
+        Assert.Contains("cannot reach p < 0.05 with so few pairs (its smallest possible p is 0.25)", findings.Describe(width: 10_000));
     }
 
     [Fact]
@@ -101,8 +116,8 @@ public sealed class BaselineFindingsTests
         var findings = BaselineFindings.Of(AblationSummary.Compute([Run("baseline", 1, 0.5), Run("energy", 1, 0.4)], "baseline"));
 
         Assert.Empty(findings.SignificantByTTest);
-        Assert.Contains("With fewer than 2 pairs the tests are undefined", findings.Describe());
-        Assert.Contains("No configuration has a higher mean macro F1 than the baseline (0.500); the best is energy (0.400).", findings.Describe());
+        Assert.Contains("With fewer than 2 pairs the tests are undefined", findings.Describe(width: 10_000));
+        Assert.Contains("No configuration has a higher mean macro F1 than the baseline (0.500); the best is energy (0.400).", findings.Describe(width: 10_000));
         Assert.Equal("not testable (fewer than 2 pairs)", findings.ToFrame().GetColumn<string>("reading").Get("energy"));
     }
 

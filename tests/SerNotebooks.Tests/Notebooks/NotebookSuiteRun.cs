@@ -50,7 +50,7 @@ public sealed class NotebookSuiteRun : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Notebooks = NotebookDiscovery.Expand([NotebooksFolder]);
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console), ColorSystem = ColorSystemSupport.NoColors });
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         ansi.Profile.Width = 10_000;
         var clock = Stopwatch.StartNew();
         ExitCode = await NotebooksCommand.RunAsync([NotebooksFolder], OutputFolder, Parameters, ansi);
