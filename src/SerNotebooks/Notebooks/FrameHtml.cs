@@ -77,6 +77,8 @@ public static class FrameHtml
         double d when double.IsNaN(d) => "",
         double d => d.ToString("0.####", CultureInfo.InvariantCulture),
         float f => f.ToString("0.####", CultureInfo.InvariantCulture),
+        // Deedle's CSV reader infers decimal for numeric columns (e.g. a results.csv read back): same rounding.
+        decimal m => m.ToString("0.####", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     });

@@ -193,20 +193,4 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.Contains("Newtonsoft.Json, 13.0.4", installed);
         Assert.Contains("{\"answer\":42}", TestNotebook.Text(cells[1]!["outputs"]![0]!["data"]!["text/plain"]));
     }
-
-    [Fact]
-    public async Task SetupNotebookRunsAndShowsAChart()
-    {
-        var repository = SerNotebooksPaths.FindRepositoryRoot(AppContext.BaseDirectory);
-        var setup = Path.Combine(repository, "notebooks", "00-setup.ipynb");
-
-        var result = await new NotebookRunner().RunAsync(setup, notebook.OutputFolder);
-
-        Assert.True(result.Succeeded, result.Failure?.Describe(setup));
-        var outputs = TestNotebook.ReadCells(result.OutputPath)
-            .SelectMany(c => c!["outputs"]?.AsArray() ?? [])
-            .ToList();
-        Assert.Contains(outputs, o => TestNotebook.Text(o!["data"]?["text/html"]).Contains("Plotly.newPlot", StringComparison.Ordinal));
-        Assert.Contains(outputs, o => o!["output_type"]!.GetValue<string>() == "stream");
-    }
 }
