@@ -87,6 +87,12 @@ public static class ReproduceCommand
 
     private static async Task<int> RunAsync(IAnsiConsole console, ReproduceRequest request, CancellationToken cancellationToken)
     {
+        if (request.NotebooksExplicit && !Directory.Exists(request.Notebooks) && !File.Exists(request.Notebooks))
+        {
+            // Before hours of training, not after.
+            console.MarkupLineInterpolated($"[red]error:[/] --notebooks {request.Notebooks}: no such folder");
+            return NotebooksCommand.InvalidInputExitCode;
+        }
         var exit = RunAblation(console, request, cancellationToken);
         if (exit != 0 || request.Notebooks is null)
         {

@@ -85,7 +85,7 @@ public sealed class ReproduceNotebooksTests(TinyReproductionFolder reproduction)
     }
 
     [Fact]
-    public void AMissingNotebooksFolderGivenExplicitlyIsAnError()
+    public void AMissingNotebooksFolderGivenExplicitlyIsAnErrorBeforeAnyTraining()
     {
         var missing = Path.Combine(_notebooks.Folder, "no-such-folder");
 
@@ -93,7 +93,8 @@ public sealed class ReproduceNotebooksTests(TinyReproductionFolder reproduction)
             "reproduce", "--profile", "tiny", "--seeds", "1", "--out", reproduction.Root, "--notebooks", missing);
 
         Assert.NotEqual(0, exit);
-        Assert.Contains(missing, output);
+        Assert.Contains($"--notebooks {missing}: no such folder", output);
+        Assert.DoesNotContain("pre-training", output);
     }
 
     private TestNotebook WithParameters() => _notebooks.Code("""
