@@ -209,7 +209,8 @@ public static class ReproduceCommand
     private static void WriteSummary(IAnsiConsole console, ReproductionResult result)
     {
         var summary = result.Ablation.Summary;
-        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(result.Ablation.Runs.Any(r => r.Fold is not null) ? "seeds × folds" : "seeds")}; paired tests pair runs by seed and fold)");
+        var kFold = result.Ablation.Runs.Any(r => r.Fold is not null);
+        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; paired tests pair runs by {(kFold ? "seed and fold" : "seed")})");
         var table = new Table().AddColumns("configuration", "runs", "macro P", "macro R", "macro F1", "Δ F1 %", "t-test p", "Wilcoxon p");
         foreach (var configuration in summary.Configurations)
         {
