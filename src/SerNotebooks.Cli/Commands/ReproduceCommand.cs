@@ -9,11 +9,15 @@ using Spectre.Console;
 namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
-/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper] [--seeds N] [--out DIR]</c>:
-/// the whole ablation in one command. Re-running it skips every finished run.
+/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper] [--seeds N] [--folds K] [--out DIR]
+/// [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
+/// output folder (its HTML report in &lt;out&gt;/report). Re-running it skips every finished run.
 /// </summary>
 public static class ReproduceCommand
 {
+    /// <summary>Subfolder of the output folder holding the executed notebooks and the HTML report (index.html).</summary>
+    public const string ReportFolder = "report";
+
     public static Command Create() => Create(AnsiConsole.Console);
 
     /// <summary>The command writing to <paramref name="console"/> (tests capture the output).</summary>
@@ -34,24 +38,117 @@ public static class ReproduceCommand
             Description = "Seeds per configuration (1..N)",
             DefaultValueFactory = _ => AblationPlan.DefaultSeedCount,
         };
+        var folds = new Option<int>("--folds")
+        {
+            Description = "k-fold cross-validation by actor (k ≥ 3: fold f tested, fold f+1 dev, the rest train; every speaker tested once); default: the manifest's test split",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<DirectoryInfo?>("--out", "-o")
         {
-            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, charts/ (default: <reports>/reproduce-<profile>)",
+            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, charts/, report/ (default: <reports>/reproduce-<profile>)",
+        };
+        var notebooks = new Option<DirectoryInfo?>("--notebooks")
+        {
+            Description = "Notebooks folder run after the ablation over the same output folder (default: <repository>/notebooks)",
+        };
+        var noNotebooks = new Option<bool>("--no-notebooks")
+        {
+            Description = "Stop after the ablation tables and charts: do not run the notebooks",
         };
         var command = new Command("reproduce", "Run the paper's ablation end to end: labels, pre-training, fine-tuning, results table and charts (resumable)");
         command.Options.Add(corpus);
         command.Options.Add(profile);
         command.Options.Add(seeds);
+        command.Options.Add(folds);
         command.Options.Add(output);
-        command.SetAction(parseResult => Run(console, parseResult.GetValue(corpus)!, parseResult.GetValue(profile)!,
-            parseResult.GetValue(seeds), parseResult.GetValue(output) ?? DefaultOutput(parseResult.GetValue(profile)!)));
+        command.Options.Add(notebooks);
+        command.Options.Add(noNotebooks);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var request = new ReproduceRequest(
+                parseResult.GetValue(corpus)!,
+                parseResult.GetValue(profile)!,
+                parseResult.GetValue(seeds),
+                parseResult.GetValue(folds),
+                parseResult.GetValue(output) ?? DefaultOutput(parseResult.GetValue(profile)!),
+                parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
+                NotebooksExplicit: parseResult.GetValue(notebooks) is not null);
+            return RunAsync(console, request, cancellationToken);
+        });
         return command;
     }
 
+    /// <summary>The notebook suite shipped with the repository: <c>&lt;repository root&gt;/notebooks</c>.</summary>
+    public static string DefaultNotebooksFolder() => Path.Combine(SerNotebooksPaths.Resolve().RepositoryRoot, "notebooks");
+
     private static DirectoryInfo DefaultOutput(string profile) => new(Reproduction.DefaultOutputDirectory(profile));
 
-    private static int Run(IAnsiConsole console, string corpusName, string profileName, int seedCount, DirectoryInfo output)
+    private sealed record ReproduceRequest(string Corpus, string Profile, int Seeds, int Folds, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+
+    private static async Task<int> RunAsync(IAnsiConsole console, ReproduceRequest request, CancellationToken cancellationToken)
     {
+        if (request.NotebooksExplicit && !Directory.Exists(request.Notebooks) && !File.Exists(request.Notebooks))
+        {
+            // Before hours of training, not after.
+            console.MarkupLineInterpolated($"[red]error:[/] --notebooks {request.Notebooks}: no such folder");
+            return NotebooksCommand.InvalidInputExitCode;
+        }
+        var exit = RunAblation(console, request, cancellationToken);
+        if (exit != 0 || request.Notebooks is null)
+        {
+            return exit;
+        }
+        return await RunNotebooksAsync(console, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The notebook suite over the reproduction's output folder: the notebooks get the same corpus, profile, seeds and
+    /// folds and <c>runs</c> = the output folder, so they read the finished runs instead of training them again.
+    /// </summary>
+    private static async Task<int> RunNotebooksAsync(IAnsiConsole console, ReproduceRequest request, CancellationToken cancellationToken)
+    {
+        var folder = request.Notebooks!;
+        if (!Directory.Exists(folder) && !request.NotebooksExplicit)
+        {
+            console.MarkupLineInterpolated($"[yellow]no notebooks folder at {folder}[/]: skipping the notebook report (give one with --notebooks DIR)");
+            return 0;
+        }
+        var report = Path.Combine(request.Output.FullName, ReportFolder);
+        var corpus = string.Equals(request.Corpus, Reproduction.DemoCorpus, StringComparison.OrdinalIgnoreCase) ? request.Corpus : Path.GetFullPath(request.Corpus);
+        var parameters = new List<string>
+        {
+            $"corpus={corpus}",
+            $"profile={request.Profile}",
+            $"seeds={request.Seeds.ToString(CultureInfo.InvariantCulture)}",
+            $"runs={request.Output.FullName}",
+        };
+        if (request.Folds != 0)
+        {
+            parameters.Add($"folds={request.Folds.ToString(CultureInfo.InvariantCulture)}");
+        }
+        console.MarkupLineInterpolated($"[bold]notebooks[/] {folder} over {request.Output.FullName}");
+        int exit;
+        try
+        {
+            exit = await NotebooksCommand.RunAsync([folder], report, parameters, console, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]cancelled[/]: run the same command again to continue");
+            return 130;
+        }
+        if (exit != 0)
+        {
+            console.MarkupLineInterpolated($"[red]notebooks failed[/]: the ablation tables and charts in {request.Output.FullName} are complete; fix the notebook and run the same command again (finished runs are skipped)");
+            return exit;
+        }
+        console.MarkupLineInterpolated($"notebook report: {Path.Combine(report, "index.html")}");
+        return 0;
+    }
+
+    private static int RunAblation(IAnsiConsole console, ReproduceRequest request, CancellationToken commandCancellation)
+    {
+        var (corpusName, profileName, seedCount, folds, output) = (request.Corpus, request.Profile, request.Seeds, request.Folds, request.Output);
         AblationProfile profile;
         AblationCorpus corpus;
         AblationPlan plan;
@@ -61,20 +158,25 @@ public static class ReproduceCommand
             {
                 throw new ArgumentException($"--seeds must be at least 1, got {seedCount}");
             }
+            if (folds != 0 && folds < SpeakerFolds.MinimumFolds)
+            {
+                throw new ArgumentException($"--folds must be at least {SpeakerFolds.MinimumFolds} (one fold to test, the next for development, the rest to train), got {folds}");
+            }
             profile = AblationProfile.Named(profileName);
             TorchRuntime.EnsureLoadable();
-            corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"));
-            plan = AblationPlan.Create(seedCount);
+            corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds);
+            plan = folds == 0 ? AblationPlan.Create(seedCount) : AblationPlan.Create(seedCount).WithFolds(folds);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or TorchRuntimeException or SerNotebooks.Data.ManifestFormatException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or TorchRuntimeException or SerNotebooks.Data.ManifestFormatException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
-        console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations × {plan.Seeds.Count} seed(s): {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
-        console.MarkupLineInterpolated($"evaluation: {corpus.Evaluation}");
+        var perFold = plan.Folds == 0 ? "" : $" × {plan.Folds} folds";
+        console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
+        console.MarkupLineInterpolated($"evaluation [bold]{plan.Protocol}[/]: {corpus.Evaluation}");
 
-        using var cancellation = new CancellationTokenSource();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(commandCancellation);
         ConsoleCancelEventHandler onCancel = (_, args) =>
         {
             args.Cancel = true;
@@ -107,6 +209,8 @@ public static class ReproduceCommand
     private static void WriteSummary(IAnsiConsole console, ReproductionResult result)
     {
         var summary = result.Ablation.Summary;
+        var kFold = result.Ablation.Runs.Any(r => r.Fold is not null);
+        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; paired tests pair runs by {(kFold ? "seed and fold" : "seed")})");
         var table = new Table().AddColumns("configuration", "runs", "macro P", "macro R", "macro F1", "Δ F1 %", "t-test p", "Wilcoxon p");
         foreach (var configuration in summary.Configurations)
         {

@@ -8,7 +8,8 @@ namespace SerNotebooks.Ablation;
 /// </summary>
 /// <param name="PretrainingManifests">Manifest folders for pre-training (no split needed: all of it is training data).</param>
 /// <param name="EmotionManifests">Manifest folders for fine-tuning and evaluation.</param>
-/// <param name="SpeakerSplits">Speaker → train/dev/test, overriding the manifests' split column; null uses the column.</param>
+/// <param name="SpeakerSplits">Speaker → train/dev/test, overriding the manifests' split column; null uses the column.
+/// Under k-fold (<see cref="Folds"/>) each fold has its own splits instead.</param>
 /// <param name="Evaluation">What the table's metrics are measured on, written beside the table.</param>
 /// <param name="FeatureCache">Feature cache folder shared by labelling and every run.</param>
 public sealed record AblationCorpus(
@@ -18,6 +19,36 @@ public sealed record AblationCorpus(
     string Evaluation,
     string? FeatureCache = null)
 {
+    /// <summary>k-fold by actor when set (<see cref="WithFolds"/>); null evaluates on the test split.</summary>
+    public SpeakerFolds? Folds { get; init; }
+
+    /// <summary>
+    /// Speaker → split for a fine-tuning run: fold <paramref name="fold"/>'s splits under k-fold, otherwise
+    /// <see cref="SpeakerSplits"/> (null: the manifests' split column).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SplitsFor(int? fold) => (fold, Folds) switch
+    {
+        (null, null) => SpeakerSplits,
+        (int f, SpeakerFolds folds) => folds.SplitsFor(f),
+        (null, _) => throw new ArgumentException("this corpus is evaluated by k-fold: a fine-tuning run needs a fold", nameof(fold)),
+        _ => throw new ArgumentException($"fold {fold} requested, but this corpus is evaluated on its test split", nameof(fold)),
+    };
+
+    /// <summary>
+    /// The same corpus evaluated by <paramref name="folds"/>-fold cross-validation by actor over the emotion
+    /// manifests' speakers (their split column is then ignored).
+    /// </summary>
+    public AblationCorpus WithFolds(int folds)
+    {
+        var entries = EmotionManifests.SelectMany(m => Manifest.Load(m).Entries).ToList();
+        var speakerFolds = SpeakerFolds.Create(entries, folds);
+        var manifests = string.Join(", ", EmotionManifests.Select(m => Path.Combine(m, Manifest.CsvFileName)));
+        var evaluation = $"{folds}-fold cross-validation by actor over {manifests} ({(speakerFolds.StratifiedBySex ? "sex-stratified" : "no sex column: by speaker id")}, " +
+            $"split seed {SpeakerFolds.SplitSeed}): fold f tests its speakers, fold f+1 is dev, the rest train; every speaker is tested once. " +
+            speakerFolds.Describe();
+        return this with { SpeakerSplits = null, Folds = speakerFolds, Evaluation = evaluation };
+    }
+
     /// <summary>
     /// The corpus of two manifest folders. When the emotion manifests have no split column, the speakers are
     /// split by <see cref="SpeakerIndependentSplits"/>; otherwise the column is used as it is.

@@ -10,14 +10,18 @@ public sealed record PlannedPretraining(string Combination, IReadOnlyList<string
     public string RelativeDirectory => Path.Combine("pretrain", $"{Combination}-seed{Seed}");
 }
 
-/// <summary>One fine-tuning run: a configuration (baseline or task combination) and a seed.</summary>
+/// <summary>One fine-tuning run: a configuration (baseline or task combination), a seed and, under k-fold, a fold.</summary>
 /// <param name="Configuration">"baseline" or a task combination.</param>
-/// <param name="Seed">The same seed as its pre-training run, so runs pair by seed across configurations.</param>
-/// <param name="Pretraining">The pre-training run it starts from; null for the baseline (random init).</param>
-public sealed record PlannedFinetuning(string Configuration, int Seed, PlannedPretraining? Pretraining)
+/// <param name="Seed">The same seed as its pre-training run, so runs pair by (seed, fold) across configurations.</param>
+/// <param name="Pretraining">The pre-training run it starts from; null for the baseline (random init). Shared by every fold.</param>
+/// <param name="Fold">The tested fold (1..k) under k-fold by actor; null when the test split is evaluated.</param>
+public sealed record PlannedFinetuning(string Configuration, int Seed, PlannedPretraining? Pretraining, int? Fold = null)
 {
-    /// <summary>Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;.</summary>
-    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}");
+    /// <summary>Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;[-fold&lt;f&gt;].</summary>
+    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}{(Fold is null ? "" : $"-fold{Fold}")}");
+
+    /// <summary>The fold as the results table writes it ("1".."k"), or null.</summary>
+    public string? FoldName => Fold?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -30,17 +34,30 @@ public sealed class AblationPlan
     public const string Baseline = "baseline";
     public const int DefaultSeedCount = 3;
 
+    /// <summary>The evaluation protocol's name (results.csv's <c>evaluation</c> column) without k-fold.</summary>
+    public const string TestSplitProtocol = "test-split";
+
+    /// <summary>The protocol name of k-fold cross-validation by actor, e.g. <c>5-fold-by-actor</c>.</summary>
+    public static string KFoldProtocol(int folds) => $"{folds}-fold-by-actor";
+
     /// <summary>The paper's three tasks (registered names), in the order used in configuration names.</summary>
     public static readonly IReadOnlyList<string> PaperTasks = ["energy-variation", "facial-activation", "au-emotion"];
 
     private AblationPlan(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
-        IReadOnlyList<PlannedFinetuning> finetuning)
+        IReadOnlyList<PlannedFinetuning> finetuning, int folds = 0)
     {
         Tasks = tasks;
         Seeds = seeds;
         Pretraining = pretraining;
         Finetuning = finetuning;
+        Folds = folds;
     }
+
+    /// <summary>k of k-fold by actor; 0 when the runs are evaluated on the test split.</summary>
+    public int Folds { get; }
+
+    /// <summary>How the table's metrics are measured: <see cref="TestSplitProtocol"/> or <see cref="KFoldProtocol"/>.</summary>
+    public string Protocol => Folds == 0 ? TestSplitProtocol : KFoldProtocol(Folds);
 
     public IReadOnlyList<string> Tasks { get; }
 
@@ -49,7 +66,7 @@ public sealed class AblationPlan
     /// <summary>Every pre-training run, seed-major.</summary>
     public IReadOnlyList<PlannedPretraining> Pretraining { get; }
 
-    /// <summary>Every fine-tuning run, seed-major; the baseline first within a seed.</summary>
+    /// <summary>Every fine-tuning run, seed-major (then fold-major under k-fold); the baseline first within a seed (and fold).</summary>
     public IReadOnlyList<PlannedFinetuning> Finetuning { get; }
 
     /// <summary>Configuration names: the baseline, then combinations by size and then task order.</summary>
@@ -108,6 +125,29 @@ public sealed class AblationPlan
             }
         }
         return new AblationPlan(tasks, seeds, pretraining, finetuning);
+    }
+
+    /// <summary>
+    /// The same plan evaluated by <paramref name="folds"/>-fold cross-validation by actor: every fine-tuning run
+    /// becomes one run per fold (configuration, seed, fold); the pre-training runs are unchanged and shared by all
+    /// folds (they never see emotion labels).
+    /// </summary>
+    public AblationPlan WithFolds(int folds)
+    {
+        if (folds < SpeakerFolds.MinimumFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds,
+                $"k-fold by actor needs at least {SpeakerFolds.MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
+        }
+        if (Folds != 0)
+        {
+            throw new InvalidOperationException($"the plan is already {Protocol}");
+        }
+        var finetuning = Seeds
+            .SelectMany(seed => Enumerable.Range(1, folds).SelectMany(fold =>
+                Finetuning.Where(f => f.Seed == seed).Select(f => f with { Fold = fold })))
+            .ToList();
+        return new AblationPlan(Tasks, Seeds, Pretraining, finetuning, folds);
     }
 
     /// <summary>The 2^n − 1 non-empty subsets of <paramref name="tasks"/>.</summary>

@@ -8,7 +8,7 @@ using SerNotebooks.Training;
 namespace SerNotebooks.Ablation;
 
 /// <summary>Where an ablation wrote its results, and the runs they come from.</summary>
-/// <param name="RunsCsvPath">One row per (configuration, seed): metrics and relative change vs the baseline of the same seed.</param>
+/// <param name="RunsCsvPath">One row per (configuration, seed[, fold]): metrics and relative change vs the baseline of the same seed and fold.</param>
 /// <param name="SummaryCsvPath">One row per configuration: mean ± std and paired tests against the baseline.</param>
 /// <param name="Runs">The rows of the runs table without the relative-change columns (the summary's input).</param>
 /// <param name="Summary">Mean ± std and the paired tests.</param>
@@ -33,7 +33,7 @@ public static class AblationRunner
     public const string SummaryFileName = "summary.csv";
     public const string PlanFileName = "ablation.json";
 
-    /// <summary>Relative change of a metric vs the baseline run with the same seed, in percent.</summary>
+    /// <summary>Relative change of a metric vs the baseline run with the same seed (and fold), in percent.</summary>
     public static string RelativeChangeColumn(string metric) => metric + "_rel_change_pct";
 
     /// <param name="plan">The runs.</param>
@@ -56,6 +56,12 @@ public static class AblationRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(profile);
+        if (plan.Folds != (corpus.Folds?.Count ?? 0))
+        {
+            throw new ArgumentException(
+                $"the plan is {plan.Protocol} but the corpus is {(corpus.Folds is null ? AblationPlan.TestSplitProtocol : AblationPlan.KFoldProtocol(corpus.Folds.Count))}: use AblationPlan.WithFolds and AblationCorpus.WithFolds with the same k",
+                nameof(corpus));
+        }
         var root = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(root);
         WritePlan(plan, corpus, profile, root);
@@ -116,7 +122,7 @@ public static class AblationRunner
     {
         Kind = RunKind.Finetune,
         Manifests = corpus.EmotionManifests,
-        SpeakerSplits = corpus.SpeakerSplits,
+        SpeakerSplits = corpus.SplitsFor(run.Fold),
         PretrainedRun = pretrainedRun,
         Model = profile.Model,
         Chunking = profile.Chunking,
@@ -145,12 +151,12 @@ public static class AblationRunner
                 throw new InvalidOperationException($"{folder.PredictionsPath}: missing; the run '{run.RelativeDirectory}' has not finished");
             }
             var report = ClassificationReport.FromPredictions(PredictionsFile.Read(folder.PredictionsPath));
-            runs.Add(RunMetrics.FromReport(run.Configuration, run.Seed, report));
+            runs.Add(RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName));
         }
-        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline);
+        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol);
         var withChange = runs.Select(r =>
         {
-            var baseline = runs.FirstOrDefault(b => b.Configuration == AblationPlan.Baseline && b.Seed == r.Seed);
+            var baseline = runs.FirstOrDefault(b => b.Configuration == AblationPlan.Baseline && b.PairKey == r.PairKey);
             var metrics = new Dictionary<string, double>(r.Metrics, StringComparer.Ordinal);
             foreach (var metric in MetricNames.Headline.Append(MetricNames.Accuracy))
             {
@@ -162,7 +168,7 @@ public static class AblationRunner
         }).ToList();
         var runsPath = Path.Combine(root, RunsFileName);
         var summaryPath = Path.Combine(root, SummaryFileName);
-        ResultsTable.WriteCsv(ResultsTable.RunsFrame(withChange), runsPath);
+        ResultsTable.WriteCsv(ResultsTable.RunsFrame(withChange, plan.Protocol), runsPath);
         ResultsTable.WriteCsv(ResultsTable.SummaryFrame(summary), summaryPath, ResultsTable.ConfigurationColumn);
         return new AblationResult(runsPath, summaryPath, runs, summary, 0, 0);
     }
@@ -178,10 +184,35 @@ public static class AblationRunner
             corpus.PretrainingManifests,
             corpus.EmotionManifests,
             corpus.SpeakerSplits,
+            protocol = plan.Protocol,
+            folds = plan.Folds,
+            speakerFolds = corpus.Folds?.FoldOf,
             evaluation = corpus.Evaluation,
         };
         AtomicFile.WriteAllText(Path.Combine(root, PlanFileName),
             JsonSerializer.Serialize(description, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    }
+
+    /// <summary>
+    /// k of the ablation last started in <paramref name="outputDirectory"/> (its ablation.json), 0 for the test split
+    /// or when there is none: how a notebook finds out what <c>sernb reproduce</c> ran there.
+    /// </summary>
+    public static int ReadFolds(string outputDirectory)
+    {
+        var path = Path.Combine(Path.GetFullPath(outputDirectory), PlanFileName);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.TryGetProperty("folds", out var folds) && folds.ValueKind == JsonValueKind.Number ? folds.GetInt32() : 0;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
     }
 
     private static IProgress<TrainingProgress>? Forward(IProgress<AblationProgress>? progress, AblationStage stage, string run, int done, int total) =>

@@ -33,9 +33,16 @@ public static class Reproduction
     /// The corpus named by <paramref name="corpus"/>: "demo" generates (or reuses) the demo corpus under
     /// <paramref name="outputDirectory"/>/corpus, sized for <paramref name="profile"/>; anything else is a folder holding
     /// the pre-training and CREMA-D manifests (either pretraining/ and crema-d/, or manifests/pretraining and manifests/crema-d).
+    /// <paramref name="folds"/> ≥ 3 evaluates by k-fold cross-validation by actor (<see cref="AblationCorpus.WithFolds"/>);
+    /// 0 evaluates on the test split.
     /// </summary>
-    public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null)
+    public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null, int folds = 0)
     {
+        if (folds != 0 && folds < SpeakerFolds.MinimumFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds,
+                $"k-fold by actor needs at least {SpeakerFolds.MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
+        }
         var root = Path.GetFullPath(outputDirectory);
         var features = Path.Combine(root, "features");
         string folder;
@@ -56,7 +63,8 @@ public static class Reproduction
             var emotion = Path.Combine(folder, layout, "crema-d");
             if (File.Exists(Path.Combine(pretraining, Manifest.CsvFileName)) && File.Exists(Path.Combine(emotion, Manifest.CsvFileName)))
             {
-                return AblationCorpus.FromManifests(pretraining, emotion, features);
+                var resolved = AblationCorpus.FromManifests(pretraining, emotion, features);
+                return folds == 0 ? resolved : resolved.WithFolds(folds);
             }
         }
         throw new DirectoryNotFoundException(
@@ -95,18 +103,21 @@ public static class Reproduction
         var root = Path.GetFullPath(outputDirectory);
         foreach (var configuration in plan.Configurations)
         {
-            // Pooled over seeds: every seed's test utterances once per seed.
+            // Pooled over seeds (and folds): every seed's test utterances once per seed; under k-fold each fold's own speakers.
             var runs = plan.Finetuning.Where(f => f.Configuration == configuration).ToList();
             var sets = runs.Select(r => PredictionsFile.Read(Path.Combine(root, r.RelativeDirectory, "predictions.csv"))).ToList();
             var report = ClassificationReport.Compute(
                 sets.SelectMany(s => s.TrueLabelIndices()).ToArray(), sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(), sets[0].ClassNames);
-            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {runs.Count} seed(s))"),
+            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs.Count)})"),
                 $"confusion-{configuration}.html", $"Confusion matrix: {configuration}");
         }
         var histories = plan.Finetuning.ToDictionary(
-            f => $"{f.Configuration} seed {f.Seed}",
+            f => $"{f.Configuration} seed {f.Seed}{(f.Fold is null ? "" : $" fold {f.Fold}")}",
             f => TrainingHistory.ReadCsv(Path.Combine(root, f.RelativeDirectory, "metrics.csv")));
         Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
         return written;
     }
+
+    private static string Pooled(AblationPlan plan, int runs) =>
+        plan.Folds == 0 ? $"{runs} seed(s)" : $"{plan.Seeds.Count} seed(s) × {plan.Folds} folds";
 }

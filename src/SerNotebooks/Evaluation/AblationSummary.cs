@@ -34,8 +34,9 @@ public sealed record ConfigurationSummary(
 /// </summary>
 public sealed class AblationSummary
 {
-    private AblationSummary(string baseline, IReadOnlyList<ConfigurationSummary> configurations, IReadOnlyList<string> metrics, IReadOnlyList<string> comparedMetrics, IReadOnlyList<RunMetrics> runs)
+    private AblationSummary(string baseline, IReadOnlyList<ConfigurationSummary> configurations, IReadOnlyList<string> metrics, IReadOnlyList<string> comparedMetrics, IReadOnlyList<RunMetrics> runs, string? evaluation)
     {
+        Evaluation = evaluation;
         Baseline = baseline;
         Configurations = configurations;
         MetricNamesInOrder = metrics;
@@ -55,12 +56,16 @@ public sealed class AblationSummary
 
     public IReadOnlyList<RunMetrics> Runs { get; }
 
+    /// <summary>The evaluation protocol the runs were measured with (e.g. <c>test-split</c>, <c>5-fold-by-actor</c>); null when not given.</summary>
+    public string? Evaluation { get; }
+
     public ConfigurationSummary this[string configuration] =>
         Configurations.FirstOrDefault(c => c.Configuration == configuration)
         ?? throw new KeyNotFoundException($"No configuration '{configuration}' (have: {string.Join(", ", Configurations.Select(c => c.Configuration))}).");
 
-    /// <summary>Summarises runs. <paramref name="comparedMetrics"/> defaults to macro precision, recall and F1.</summary>
-    public static AblationSummary Compute(IEnumerable<RunMetrics> runs, string baselineConfiguration, IReadOnlyList<string>? comparedMetrics = null)
+    /// <summary>Summarises runs. <paramref name="comparedMetrics"/> defaults to macro precision, recall and F1;
+    /// <paramref name="evaluation"/> names the evaluation protocol, carried into the summary tables.</summary>
+    public static AblationSummary Compute(IEnumerable<RunMetrics> runs, string baselineConfiguration, IReadOnlyList<string>? comparedMetrics = null, string? evaluation = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentException.ThrowIfNullOrWhiteSpace(baselineConfiguration);
@@ -111,6 +116,6 @@ public sealed class AblationSummary
             }
             return new ConfigurationSummary(configuration, own.Length, stats, comparisons);
         }).ToArray();
-        return new AblationSummary(baselineConfiguration, summaries, metrics, compared, all);
+        return new AblationSummary(baselineConfiguration, summaries, metrics, compared, all, evaluation);
     }
 }

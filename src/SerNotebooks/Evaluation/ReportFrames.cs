@@ -41,7 +41,7 @@ public static class ReportFrames
     }
 
     /// <summary>
-    /// The ablation table for reading: per configuration, runs, "mean ± std" of each metric in
+    /// The ablation table for reading: per configuration, the evaluation protocol (when the summary names it), runs, "mean ± std" of each metric in
     /// <paramref name="metrics"/> (default macro P/R/F1 and accuracy), and for each compared metric the
     /// relative change versus the baseline and both p-values (formatted; the baseline row shows "—").
     /// </summary>
@@ -53,6 +53,10 @@ public static class ReportFrames
         var builder = new FrameBuilder.Columns<string, string>();
         void Add(string column, Func<ConfigurationSummary, string> cell) =>
             builder.Add(column, new Series<string, string>(keys, summary.Configurations.Select(cell).ToArray()));
+        if (summary.Evaluation is { } evaluation)
+        {
+            Add(ResultsTable.EvaluationColumn, _ => evaluation);
+        }
         Add(ResultsTable.RunsColumn, c => c.Runs.ToString(CultureInfo.InvariantCulture));
         foreach (var metric in shown)
         {

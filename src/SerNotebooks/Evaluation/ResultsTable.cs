@@ -17,8 +17,12 @@ public static class ResultsTable
     public const string FoldColumn = "fold";
     public const string RunsColumn = "runs";
 
-    /// <summary>Per-run table: configuration, seed, fold (only when some run has one), then every metric.</summary>
-    public static Frame<int, string> RunsFrame(IEnumerable<RunMetrics> runs)
+    /// <summary>The evaluation protocol (e.g. <c>test-split</c>, <c>5-fold-by-actor</c>): the same in every row.</summary>
+    public const string EvaluationColumn = "evaluation";
+
+    /// <summary>Per-run table: configuration, seed, fold (only when some run has one), evaluation (when
+    /// <paramref name="evaluation"/> is given), then every metric.</summary>
+    public static Frame<int, string> RunsFrame(IEnumerable<RunMetrics> runs, string? evaluation = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var all = runs.ToArray();
@@ -33,6 +37,10 @@ public static class ResultsTable
         if (all.Any(r => r.Fold is not null))
         {
             builder.Add(FoldColumn, new Series<int, string>(rows, all.Select(r => r.Fold ?? "").ToArray()));
+        }
+        if (evaluation is not null)
+        {
+            builder.Add(EvaluationColumn, new Series<int, string>(rows, all.Select(_ => evaluation).ToArray()));
         }
         var metrics = all[0].Metrics.Keys.Concat(all.SelectMany(r => r.Metrics.Keys)).Distinct(StringComparer.Ordinal);
         foreach (var metric in metrics)
@@ -54,7 +62,7 @@ public static class ResultsTable
             }
         }
         var hasFold = frame.ColumnKeys.Contains(FoldColumn);
-        var metricColumns = frame.ColumnKeys.Where(c => c is not ConfigurationColumn and not SeedColumn and not FoldColumn).ToArray();
+        var metricColumns = frame.ColumnKeys.Where(c => c is not ConfigurationColumn and not SeedColumn and not FoldColumn and not EvaluationColumn).ToArray();
         var configurations = frame.GetColumn<string>(ConfigurationColumn);
         var seeds = frame.GetColumn<int>(SeedColumn);
         var folds = hasFold ? frame.GetColumn<string>(FoldColumn) : null;
@@ -83,6 +91,10 @@ public static class ResultsTable
         var builder = new FrameBuilder.Columns<string, string>();
         void AddColumn(string name, Func<ConfigurationSummary, double> value) =>
             builder.Add(name, new Series<string, double>(keys, summary.Configurations.Select(value).ToArray()));
+        if (summary.Evaluation is { } evaluation)
+        {
+            builder.Add(EvaluationColumn, new Series<string, string>(keys, keys.Select(_ => evaluation).ToArray()));
+        }
         builder.Add(RunsColumn, new Series<string, int>(keys, summary.Configurations.Select(c => c.Runs).ToArray()));
         foreach (var metric in summary.MetricNamesInOrder)
         {
@@ -136,6 +148,16 @@ public static class ResultsTable
         return frame;
     }
 
+    /// <summary>The evaluation protocol named by a per-run or summary frame's <c>evaluation</c> column; null when it has none (tables written before the column existed).</summary>
+    public static string? EvaluationOf<TRow>(Frame<TRow, string> frame)
+        where TRow : notnull
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame.ColumnKeys.Contains(EvaluationColumn)
+            ? frame.GetColumn<string>(EvaluationColumn).Values.FirstOrDefault()
+            : null;
+    }
+
     /// <summary>Reads the runs of a per-run CSV (what a notebook needs to summarise and chart finished runs).</summary>
     public static IReadOnlyList<RunMetrics> ReadRuns(string path) => RunsFromFrame(ReadRunsCsv(path));
 
@@ -164,7 +186,7 @@ public static class ResultsTable
         {
             header = csv.Read() && csv.ReadHeader() && csv.HeaderRecord is { } h ? h : throw new EvaluationFormatException(path, 1, "no header row");
         }
-        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn }.Where(header.Contains).Select(c => c + "=string"));
+        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn, EvaluationColumn }.Where(header.Contains).Select(c => c + "=string"));
         using var stream = File.OpenRead(path);
         return Frame.ReadCsv(stream, hasHeaders: true, inferTypes: true, inferRows: 0,
             schema: schema.Length == 0 ? null : schema,

@@ -24,7 +24,7 @@ public sealed class NotebookExperiment
         Plan = plan;
         OutputDirectory = outputDirectory;
         Log = log;
-        _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log));
+        _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log, plan.Folds));
         _features = new Lazy<FeatureExtractor>(() => new FeatureExtractor(
             new FeatureExtractorConfig(),
             new FeatureCache(Corpus.FeatureCache ?? Path.Combine(outputDirectory, "features"), problem => log($"feature cache: {problem}"))));
@@ -58,20 +58,31 @@ public sealed class NotebookExperiment
     /// <summary>
     /// Opens the experiment a notebook's parameters name. <paramref name="runs"/> empty means the default output
     /// folder of <c>sernb reproduce --profile <paramref name="profile"/></c> (<c>reports/reproduce-&lt;profile&gt;</c>).
+    /// <paramref name="folds"/> ≥ 3 evaluates by k-fold cross-validation by actor (<c>sernb reproduce --folds k</c>);
+    /// 0 follows the output folder: the protocol of the ablation last started there (its ablation.json), else the
+    /// test split — so a notebook without a <c>folds</c> parameter reads a k-fold reproduction instead of
+    /// training test-split runs beside it.
     /// </summary>
     public static NotebookExperiment Open(string corpus = Reproduction.DemoCorpus, string profile = "demo", int seeds = AblationPlan.DefaultSeedCount,
-        string runs = "", Action<string>? log = null)
+        string runs = "", Action<string>? log = null, int folds = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(corpus);
         if (seeds < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "seeds must be at least 1");
         }
+        if (folds != 0 && folds < SpeakerFolds.MinimumFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds,
+                $"folds must be 0 (the output folder's protocol, else the test split) or at least {SpeakerFolds.MinimumFolds} (k-fold by actor)");
+        }
         var resolvedProfile = AblationProfile.Named(profile);
         var output = string.IsNullOrWhiteSpace(runs)
             ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
             : Path.GetFullPath(runs);
-        return new NotebookExperiment(corpus, resolvedProfile, AblationPlan.Create(seeds), output, log ?? Console.WriteLine);
+        var k = folds != 0 ? folds : AblationRunner.ReadFolds(output);
+        var plan = AblationPlan.Create(seeds);
+        return new NotebookExperiment(corpus, resolvedProfile, k == 0 ? plan : plan.WithFolds(k), output, log ?? Console.WriteLine);
     }
 
     /// <summary>

@@ -25,12 +25,15 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void TinyReproductionProducesTheTableChartsAndPredictionsAndEveryTableMetricIsRecomputable()
     {
-        var (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--out", _root]);
+        var (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--no-notebooks", "--out", _root]);
 
         Assert.True(exit == 0, output);
         var plan = AblationPlan.Create(seedCount: 1);
         var runs = ResultsTable.ReadRunsCsv(Path.Combine(_root, AblationRunner.RunsFileName));
         Assert.Equal(8, runs.RowCount);
+        Assert.DoesNotContain(ResultsTable.FoldColumn, runs.ColumnKeys);
+        Assert.Equal(AblationPlan.TestSplitProtocol, ResultsTable.EvaluationOf(runs));
+        Assert.Contains("evaluation test-split", output);
         foreach (var row in ResultsTable.ReadRuns(Path.Combine(_root, AblationRunner.RunsFileName)))
         {
             var planned = plan.Finetuning.Single(f => f.Configuration == row.Configuration && f.Seed == row.Seed);
@@ -44,6 +47,7 @@ public sealed class ReproduceCommandTests : IDisposable
         }
         var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
         Assert.Equal(plan.Configurations, summary.RowKeys);
+        Assert.Equal(AblationPlan.TestSplitProtocol, ResultsTable.EvaluationOf(summary));
         var charts = Directory.GetFiles(Path.Combine(_root, Reproduction.ChartsFolder), "*.html");
         Assert.Equal(3 + 8 + 1, charts.Length);
         foreach (var chart in charts)
@@ -53,7 +57,7 @@ public sealed class ReproduceCommandTests : IDisposable
         }
         Assert.Contains("trained 15 run(s), skipped 0", output);
 
-        var (again, secondOutput) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--out", _root]);
+        var (again, secondOutput) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--no-notebooks", "--out", _root]);
 
         Assert.Equal(0, again);
         Assert.Contains("trained 0 run(s), skipped 15", secondOutput);
@@ -71,6 +75,10 @@ public sealed class ReproduceCommandTests : IDisposable
         (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--corpus", missing, "--out", _root]);
         Assert.Equal(1, exit);
         Assert.Contains("no manifests found", output);
+
+        (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--folds", "2", "--out", _root]);
+        Assert.Equal(1, exit);
+        Assert.Contains("--folds must be at least 3", output);
     }
 
     private static (int Exit, string Output) Invoke(string[] args)

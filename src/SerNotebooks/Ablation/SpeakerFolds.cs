@@ -1,0 +1,113 @@
+using SerNotebooks.Data;
+using SerNotebooks.Data.Splits;
+
+namespace SerNotebooks.Ablation;
+
+/// <summary>
+/// k-fold cross-validation by actor: the emotion corpus's speakers are dealt into k disjoint folds
+/// (<see cref="ActorSplitGenerator.KFold"/>: sex-stratified when the manifest gives the sex, with a fixed split seed,
+/// so the same speakers always give the same folds). Fold f tests its own speakers, uses the next fold's speakers
+/// (fold f + 1, wrapping to fold 1) for development and trains on the rest, so every speaker is tested exactly
+/// once over the k folds and no speaker is in two splits of one fold.
+/// </summary>
+public sealed class SpeakerFolds
+{
+    /// <summary>Seed of the speaker shuffle: fixed, so a corpus always gets the same folds (independent of the training seeds).</summary>
+    public const int SplitSeed = 1;
+
+    /// <summary>Test, dev and train each need at least one fold.</summary>
+    public const int MinimumFolds = 3;
+
+    private readonly IReadOnlyList<ActorAssignment> _assignments;
+
+    private SpeakerFolds(int count, IReadOnlyList<ActorAssignment> assignments, bool stratifiedBySex)
+    {
+        Count = count;
+        _assignments = assignments;
+        StratifiedBySex = stratifiedBySex;
+    }
+
+    /// <summary>k.</summary>
+    public int Count { get; }
+
+    /// <summary>Whether the manifest gave the sex of every speaker (the folds then mix the sexes in proportion).</summary>
+    public bool StratifiedBySex { get; }
+
+    /// <summary>Every speaker and its fold (1..k).</summary>
+    public IReadOnlyDictionary<string, int> FoldOf =>
+        _assignments.ToDictionary(a => a.Actor, a => FoldNumber(a.Split), StringComparer.Ordinal);
+
+    /// <summary>Deals the speakers of <paramref name="entries"/> into <paramref name="folds"/> folds.</summary>
+    /// <exception cref="ArgumentException">Fewer than <see cref="MinimumFolds"/> folds, more folds than speakers, or a speaker with two different sexes.</exception>
+    public static SpeakerFolds Create(IEnumerable<ManifestEntry> entries, int folds)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var speakers = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var sex = string.IsNullOrWhiteSpace(entry.Sex) ? null : ActorInfo.NormalizeSex(entry.Sex);
+            if (!speakers.TryGetValue(entry.Speaker, out var known) || known is null)
+            {
+                speakers[entry.Speaker] = sex;
+            }
+            else if (sex is not null && sex != known)
+            {
+                throw new ArgumentException($"speaker {entry.Speaker} is listed as {known} and as {sex} (clip {entry.Id})", nameof(entries));
+            }
+        }
+        if (folds < MinimumFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds,
+                $"k-fold by actor needs at least {MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
+        }
+        if (folds > speakers.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"{folds} folds need at least {folds} speakers; the corpus has {speakers.Count}");
+        }
+        var stratified = speakers.Values.All(s => s is not null);
+        // Without a (complete) sex column every speaker is in one group: the deal is then a seeded shuffle of the speaker ids.
+        var actors = speakers.Select(s => new ActorInfo(s.Key, stratified ? s.Value! : "unknown"));
+        var assignments = ActorSplitGenerator.KFold(actors, folds, SplitSeed);
+        return new SpeakerFolds(folds, assignments, stratified);
+    }
+
+    /// <summary>The speakers of fold <paramref name="fold"/> (1..k), in id order.</summary>
+    public IReadOnlyList<string> SpeakersOf(int fold)
+    {
+        CheckFold(fold);
+        return _assignments.Where(a => FoldNumber(a.Split) == fold).Select(a => a.Actor).ToList();
+    }
+
+    /// <summary>The fold that serves as development set when <paramref name="fold"/> is tested: the next one, wrapping around.</summary>
+    public int DevFoldOf(int fold)
+    {
+        CheckFold(fold);
+        return fold % Count + 1;
+    }
+
+    /// <summary>Speaker → train/dev/test when fold <paramref name="fold"/> is tested (the <c>speakerSplits</c> of its fine-tuning runs).</summary>
+    public IReadOnlyDictionary<string, string> SplitsFor(int fold)
+    {
+        CheckFold(fold);
+        var dev = DevFoldOf(fold);
+        return _assignments.ToDictionary(
+            a => a.Actor,
+            a => FoldNumber(a.Split) == fold ? ActorSplitGenerator.Test : FoldNumber(a.Split) == dev ? ActorSplitGenerator.Dev : ActorSplitGenerator.Train,
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>One line per fold: its test speakers.</summary>
+    public string Describe() =>
+        string.Join("; ", Enumerable.Range(1, Count).Select(f => $"fold {f}: {string.Join(" ", SpeakersOf(f))}"));
+
+    private void CheckFold(int fold)
+    {
+        if (fold < 1 || fold > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fold), fold, $"folds are numbered 1..{Count}");
+        }
+    }
+
+    // ActorSplitGenerator names folds "fold1".."foldK".
+    private static int FoldNumber(string split) => int.Parse(split.AsSpan("fold".Length), System.Globalization.CultureInfo.InvariantCulture);
+}
