@@ -133,13 +133,20 @@ public static class ExperimentRuns
     }
 
     /// <summary>
-    /// The classification report of <paramref name="configuration"/> over the test predictions of all its seeds
-    /// pooled (every seed's test utterances once per seed), as the report's confusion heatmaps show it.
+    /// The classification report of <paramref name="configuration"/> over the test predictions of all its runs
+    /// pooled (every seed's test utterances once per seed; under k-fold every fold's), as the report's confusion heatmaps show it.
     /// </summary>
     public static ClassificationReport PooledReport(this NotebookExperiment experiment, string configuration)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        var sets = experiment.Plan.Seeds.Select(seed => experiment.Predictions(configuration, seed)).ToArray();
+        var sets = experiment.Plan.Finetuning
+            .Where(f => f.Configuration == configuration)
+            .Select(f => experiment.Predictions(configuration, f.Seed, f.Fold))
+            .ToArray();
+        if (sets.Length == 0)
+        {
+            throw new ArgumentException($"no configuration '{configuration}' in the plan ({string.Join(", ", experiment.Plan.Configurations)})", nameof(configuration));
+        }
         return ClassificationReport.Compute(
             sets.SelectMany(s => s.TrueLabelIndices()).ToArray(),
             sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(),

@@ -115,11 +115,18 @@ public sealed class NotebookExperiment
     /// <exception cref="InvalidOperationException">A run has not finished (run notebook 05 or <c>sernb reproduce</c> first).</exception>
     public AblationResult LoadResults() => AblationRunner.WriteTables(Plan, OutputDirectory);
 
-    /// <summary>The predictions of one fine-tuning run.</summary>
-    public PredictionSet Predictions(string configuration, int seed)
+    /// <summary>
+    /// The predictions of one fine-tuning run. Under k-fold by actor a run is (configuration, seed, fold), so
+    /// <paramref name="fold"/> (1..K) is required there and must be null otherwise.
+    /// </summary>
+    public PredictionSet Predictions(string configuration, int seed, int? fold = null)
     {
-        var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed)
-            ?? throw new ArgumentException($"no fine-tuning run '{configuration}' seed {seed} in the plan (configurations: {string.Join(", ", Plan.Configurations)})");
+        if (Plan.Folds > 0 && fold is null)
+        {
+            throw new ArgumentException($"this experiment evaluates by {Plan.Folds}-fold cross-validation by actor: give the fold (1..{Plan.Folds})", nameof(fold));
+        }
+        var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed && f.Fold == fold)
+            ?? throw new ArgumentException($"no fine-tuning run '{configuration}' seed {seed}{(fold is null ? "" : $" fold {fold}")} in the plan (configurations: {string.Join(", ", Plan.Configurations)}; seeds: {string.Join(", ", Plan.Seeds)})");
         return PredictionsFile.Read(Path.Combine(OutputDirectory, run.RelativeDirectory, "predictions.csv"));
     }
 

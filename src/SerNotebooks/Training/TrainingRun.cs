@@ -50,9 +50,12 @@ public static class TrainingRun
         {
             return finished;
         }
-        ApplyThreads(config);
-        using var session = TrainingSession.Create(config, folder, labels, progress, cancellationToken);
-        return session.Run();
+        lock (TorchProcessGate)
+        {
+            ApplyThreads(config);
+            using var session = TrainingSession.Create(config, folder, labels, progress, cancellationToken);
+            return session.Run();
+        }
     }
 
     /// <summary>
@@ -80,10 +83,20 @@ public static class TrainingRun
         {
             return finished;
         }
-        ApplyThreads(config);
-        using var session = TrainingSession.FromDataset(config, folder, dataset, ownsDataset: false, labelSets, progress, cancellationToken);
-        return session.Run();
+        lock (TorchProcessGate)
+        {
+            ApplyThreads(config);
+            using var session = TrainingSession.FromDataset(config, folder, dataset, ownsDataset: false, labelSets, progress, cancellationToken);
+            return session.Run();
+        }
     }
+
+    /// <summary>
+    /// libtorch's random generator and intra-op thread count are process-wide: two runs training at once in one
+    /// process (a notebook kernel beside a CLI run, parallel tests) would draw from each other's random stream and
+    /// lose "same seed, same numbers". Runs in one process therefore take turns.
+    /// </summary>
+    private static readonly object TorchProcessGate = new();
 
     private static void ApplyThreads(TrainingConfig config)
     {
