@@ -9,7 +9,10 @@ internal static class CliHarness
 {
     public static (int ExitCode, string Output) Run(Func<IAnsiConsole, Command> create, params string[] args)
     {
-        var writer = new StringWriter();
+        var text = new StringWriter();
+        // Spectre's progress display refreshes from its own thread while the command writes lines: a bare
+        // StringWriter is not thread-safe and can lose or interleave what the user would see.
+        var writer = TextWriter.Synchronized(text);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -21,7 +24,7 @@ internal static class CliHarness
         var root = new RootCommand("test");
         root.Subcommands.Add(create(console));
         var exit = root.Parse(args).Invoke();
-        return (exit, writer.ToString());
+        return (exit, text.ToString());
     }
 
     public static (int ExitCode, string Output) Prepare(params string[] args) =>
