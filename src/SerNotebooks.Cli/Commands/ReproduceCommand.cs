@@ -250,6 +250,9 @@ public static class ReproduceCommand
                 case { Training.Phase: TrainingPhase.Skipped }:
                     console.MarkupLineInterpolated($"  [grey]already finished[/]");
                     break;
+                case { Training: { Phase: TrainingPhase.Resumed, Message: { } message } }:
+                    console.MarkupLineInterpolated($"  [yellow]{message}[/]");
+                    break;
                 case { Training: { Phase: TrainingPhase.EpochEnd } t }:
                     var metrics = t.EpochMetrics is null ? "" : string.Join(", ", t.EpochMetrics
                         .Where(m => m.Key is "train_loss" or "dev_loss" or "dev_macro_f1")

@@ -149,6 +149,9 @@ public sealed class NotebookExperiment
                 case { Training.Phase: Training.TrainingPhase.Skipped }:
                     log("  already finished: reused");
                     break;
+                case { Training: { Phase: Training.TrainingPhase.Resumed, Message: { } message } }:
+                    log($"  {message}");
+                    break;
                 case { Training: { Phase: Training.TrainingPhase.EpochEnd } t }:
                     var metrics = t.EpochMetrics is null ? "" : string.Join(", ", t.EpochMetrics
                         .Where(m => m.Key is "train_loss" or "dev_macro_f1")
