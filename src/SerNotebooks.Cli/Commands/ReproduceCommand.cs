@@ -18,7 +18,16 @@ public static class ReproduceCommand
     /// <summary>Subfolder of the output folder holding the executed notebooks and the HTML report (index.html).</summary>
     public const string ReportFolder = "report";
 
-    public static Command Create() => Create(AnsiConsole.Console);
+    public static Command Create()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // A redirected run is read as a log: keep the results table and paths unwrapped, as `notebooks run` does.
+            console.Profile.Width = 240;
+        }
+        return Create(console);
+    }
 
     /// <summary>The command writing to <paramref name="console"/> (tests capture the output).</summary>
     public static Command Create(IAnsiConsole console)
