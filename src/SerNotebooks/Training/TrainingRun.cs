@@ -98,36 +98,21 @@ public static class TrainingRun
     /// </summary>
     private static readonly object TorchProcessGate = new();
 
-    /// <summary>Sessions started for one run before a native error is passed on.</summary>
-    public const int MaxNativeErrorAttempts = 3;
-
     /// <summary>
-    /// Runs a session; when libtorch raises a native error mid-run, starts a new session, which resumes from the
-    /// last finished epoch's checkpoint. TorchSharp passes implicit <c>Scalar</c> temporaries (inside its own
-    /// optimisers too) to native code as raw handles, so a garbage collection triggered by another thread can
-    /// finalise one while libtorch still reads it ("Unknown scalar type"): rare, and not reproducible. A resumed
-    /// run ends with the same numbers as an uninterrupted one (TRAINING.md), so restarting changes no result; an
-    /// error that persists is passed on after <see cref="MaxNativeErrorAttempts"/> sessions.
+    /// Runs a session; after a native libtorch error (see <see cref="NativeErrorRestarts"/>) a new session resumes
+    /// from the last finished epoch's checkpoint, which ends with the same numbers as an uninterrupted run.
     /// </summary>
     private static TrainingResult WithNativeErrorRestarts(TrainingConfig config, RunFolder folder, IProgress<TrainingProgress>? progress,
-        Func<TrainingSession> startSession)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        Func<TrainingSession> startSession) =>
+        NativeErrorRestarts.Run(
+            () =>
             {
                 using var session = startSession();
                 return session.Run();
-            }
-            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < MaxNativeErrorAttempts)
-            {
-                var reason = e.Message.Split('\n', 2)[0];
-                progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Resumed, 0, config.Epochs, 0, 0, double.NaN,
-                    new Dictionary<string, double>(), TimeSpan.Zero, null,
-                    Message: $"{folder.Directory}: libtorch error ({reason}); restarting from the last finished epoch (session {attempt + 1} of {MaxNativeErrorAttempts})"));
-            }
-        }
-    }
+            },
+            (attempt, reason) => progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Resumed, 0, config.Epochs, 0, 0, double.NaN,
+                new Dictionary<string, double>(), TimeSpan.Zero, null,
+                Message: $"{folder.Directory}: libtorch error ({reason}); restarting from the last finished epoch (session {attempt} of {NativeErrorRestarts.MaxAttempts})")));
 
     private static void ApplyThreads(TrainingConfig config)
     {
