@@ -2,6 +2,7 @@ using SerNotebooks.Charts;
 using SerNotebooks.Data;
 using SerNotebooks.Demo;
 using SerNotebooks.Evaluation;
+using SerNotebooks.Training;
 
 namespace SerNotebooks.Ablation;
 
@@ -103,19 +104,38 @@ public static class Reproduction
         var root = Path.GetFullPath(outputDirectory);
         foreach (var configuration in plan.Configurations)
         {
-            // Pooled over seeds (and folds): every seed's test utterances once per seed; under k-fold each fold's own speakers.
-            var runs = plan.Finetuning.Where(f => f.Configuration == configuration).ToList();
-            var sets = runs.Select(r => PredictionsFile.Read(Path.Combine(root, r.RelativeDirectory, "predictions.csv"))).ToList();
-            var report = ClassificationReport.Compute(
-                sets.SelectMany(s => s.TrueLabelIndices()).ToArray(), sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(), sets[0].ClassNames);
-            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs.Count)})"),
+            var report = PooledReport(plan, root, configuration);
+            var runs = plan.Finetuning.Count(f => f.Configuration == configuration);
+            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs)})"),
                 $"confusion-{configuration}.html", $"Confusion matrix: {configuration}");
         }
         var histories = plan.Finetuning.ToDictionary(
             f => $"{f.Configuration} seed {f.Seed}{(f.Fold is null ? "" : $" fold {f.Fold}")}",
-            f => TrainingHistory.ReadCsv(Path.Combine(root, f.RelativeDirectory, "metrics.csv")));
+            f => TrainingHistory.ReadCsv(new RunFolder(Path.Combine(root, f.RelativeDirectory)).MetricsCsvPath));
         Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
         return written;
+    }
+
+    /// <summary>
+    /// The classification report of <paramref name="configuration"/> over the test predictions of all its fine-tuning
+    /// runs pooled: every seed's test utterances once per seed; under k-fold each fold's own speakers.
+    /// </summary>
+    public static ClassificationReport PooledReport(AblationPlan plan, string outputDirectory, string configuration)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var root = Path.GetFullPath(outputDirectory);
+        var sets = plan.Finetuning
+            .Where(f => f.Configuration == configuration)
+            .Select(f => PredictionsFile.Read(new RunFolder(Path.Combine(root, f.RelativeDirectory)).PredictionsPath))
+            .ToArray();
+        if (sets.Length == 0)
+        {
+            throw new ArgumentException($"no configuration '{configuration}' in the plan ({string.Join(", ", plan.Configurations)})", nameof(configuration));
+        }
+        return ClassificationReport.Compute(
+            sets.SelectMany(s => s.TrueLabelIndices()).ToArray(),
+            sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(),
+            sets[0].ClassNames);
     }
 
     private static string Pooled(AblationPlan plan, int runs) =>

@@ -139,18 +139,7 @@ public static class ExperimentRuns
     public static ClassificationReport PooledReport(this NotebookExperiment experiment, string configuration)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        var sets = experiment.Plan.Finetuning
-            .Where(f => f.Configuration == configuration)
-            .Select(f => experiment.Predictions(configuration, f.Seed, f.Fold))
-            .ToArray();
-        if (sets.Length == 0)
-        {
-            throw new ArgumentException($"no configuration '{configuration}' in the plan ({string.Join(", ", experiment.Plan.Configurations)})", nameof(configuration));
-        }
-        return ClassificationReport.Compute(
-            sets.SelectMany(s => s.TrueLabelIndices()).ToArray(),
-            sets.SelectMany(s => s.PredictedLabelIndices()).ToArray(),
-            sets[0].ClassNames);
+        return Reproduction.PooledReport(experiment.Plan, experiment.OutputDirectory, configuration);
     }
 
     private static IReadOnlyDictionary<string, TrainingHistory> MeanByConfiguration(NotebookExperiment experiment, IEnumerable<(string Configuration, string Folder)> runs)

@@ -3,6 +3,7 @@ using SerNotebooks.Data;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
+using SerNotebooks.Training;
 
 namespace SerNotebooks.Notebooks;
 
@@ -127,7 +128,7 @@ public sealed class NotebookExperiment
         }
         var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed && f.Fold == fold)
             ?? throw new ArgumentException($"no fine-tuning run '{configuration}' seed {seed}{(fold is null ? "" : $" fold {fold}")} in the plan (configurations: {string.Join(", ", Plan.Configurations)}; seeds: {string.Join(", ", Plan.Seeds)})");
-        return PredictionsFile.Read(Path.Combine(OutputDirectory, run.RelativeDirectory, "predictions.csv"));
+        return PredictionsFile.Read(new RunFolder(Path.Combine(OutputDirectory, run.RelativeDirectory)).PredictionsPath);
     }
 
     public override string ToString() =>
