@@ -134,11 +134,7 @@ public sealed class AblationPlan
     /// </summary>
     public AblationPlan WithFolds(int folds)
     {
-        if (folds < SpeakerFolds.MinimumFolds)
-        {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds,
-                $"k-fold by actor needs at least {SpeakerFolds.MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
-        }
+        SpeakerFolds.RequireValidCount(folds);
         if (Folds != 0)
         {
             throw new InvalidOperationException($"the plan is already {Protocol}");

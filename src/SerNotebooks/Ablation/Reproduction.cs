@@ -39,10 +39,10 @@ public static class Reproduction
     /// </summary>
     public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null, int folds = 0)
     {
-        if (folds != 0 && folds < SpeakerFolds.MinimumFolds)
+        if (folds != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds,
-                $"k-fold by actor needs at least {SpeakerFolds.MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
+            // Before the demo corpus is generated: a bad count must not cost a minute of generation first.
+            SpeakerFolds.RequireValidCount(folds);
         }
         var root = Path.GetFullPath(outputDirectory);
         var features = Path.Combine(root, "features");

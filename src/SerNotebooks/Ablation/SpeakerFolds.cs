@@ -18,6 +18,17 @@ public sealed class SpeakerFolds
     /// <summary>Test, dev and train each need at least one fold.</summary>
     public const int MinimumFolds = 3;
 
+    /// <summary>Throws unless <paramref name="folds"/> is a usable fold count (at least <see cref="MinimumFolds"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Too few folds: nothing would be left to train on.</exception>
+    public static void RequireValidCount(int folds)
+    {
+        if (folds < MinimumFolds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds,
+                $"k-fold by actor needs at least {MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
+        }
+    }
+
     private readonly IReadOnlyList<ActorAssignment> _assignments;
 
     private SpeakerFolds(int count, IReadOnlyList<ActorAssignment> assignments, bool stratifiedBySex)
@@ -55,11 +66,7 @@ public sealed class SpeakerFolds
                 throw new ArgumentException($"speaker {entry.Speaker} is listed as {known} and as {sex} (clip {entry.Id})", nameof(entries));
             }
         }
-        if (folds < MinimumFolds)
-        {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds,
-                $"k-fold by actor needs at least {MinimumFolds} folds (one to test, the next for development, the rest to train), got {folds}");
-        }
+        RequireValidCount(folds);
         if (folds > speakers.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(folds), folds, $"{folds} folds need at least {folds} speakers; the corpus has {speakers.Count}");

@@ -72,10 +72,9 @@ public sealed class NotebookExperiment
         {
             throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "seeds must be at least 1");
         }
-        if (folds != 0 && folds < SpeakerFolds.MinimumFolds)
+        if (folds != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds,
-                $"folds must be 0 (the output folder's protocol, else the test split) or at least {SpeakerFolds.MinimumFolds} (k-fold by actor)");
+            SpeakerFolds.RequireValidCount(folds);
         }
         var resolvedProfile = AblationProfile.Named(profile);
         var output = string.IsNullOrWhiteSpace(runs)
