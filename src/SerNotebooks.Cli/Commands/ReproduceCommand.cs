@@ -242,33 +242,22 @@ public static class ReproduceCommand
 
     private static string Format(double value) => double.IsNaN(value) ? "–" : value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>One line per run start and per epoch: a multi-hour paper run stays readable in a log file.</summary>
+    /// <summary>Writes <see cref="AblationProgressLines"/>, coloured.</summary>
     private sealed class ConsoleProgress(IAnsiConsole console) : IProgress<AblationProgress>
     {
         public void Report(AblationProgress value)
         {
-            var counter = $"[{value.RunsDone + 1}/{value.RunsTotal}]";
-            switch (value)
+            if (AblationProgressLines.Describe(value) is not { } line)
             {
-                case { Stage: AblationStage.Labelling }:
-                    console.MarkupLineInterpolated($"labelling the pre-training corpus: {value.Message}");
-                    break;
-                case { Training: null, Run: not null }:
-                    console.MarkupLineInterpolated($"{counter} {value.Run}");
-                    break;
-                case { Training.Phase: TrainingPhase.Skipped }:
-                    console.MarkupLineInterpolated($"  [grey]already finished[/]");
-                    break;
-                case { Training: { Phase: TrainingPhase.Resumed, Message: { } message } }:
-                    console.MarkupLineInterpolated($"  [yellow]{message}[/]");
-                    break;
-                case { Training: { Phase: TrainingPhase.EpochEnd } t }:
-                    var metrics = t.EpochMetrics is null ? "" : string.Join(", ", t.EpochMetrics
-                        .Where(m => m.Key is "train_loss" or "dev_loss" or "dev_macro_f1")
-                        .Select(m => $"{m.Key} {Format(m.Value)}"));
-                    console.MarkupLineInterpolated($"  epoch {t.Epoch}/{t.Epochs} {metrics} ({t.Elapsed:mm\\:ss})");
-                    break;
+                return;
             }
+            var text = Markup.Escape(line.Text);
+            console.MarkupLine(line.Kind switch
+            {
+                ProgressLineKind.Quiet => $"[grey]{text}[/]",
+                ProgressLineKind.Warning => $"[yellow]{text}[/]",
+                _ => text,
+            });
         }
     }
 }

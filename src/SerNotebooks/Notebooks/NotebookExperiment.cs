@@ -133,31 +133,14 @@ public sealed class NotebookExperiment
     public override string ToString() =>
         $"profile {Profile.Name}, corpus {CorpusName}, {Plan.Seeds.Count} seed(s), {Plan.Configurations.Count} configurations; runs in {OutputDirectory}";
 
-    /// <summary>One line per run and per epoch: readable as a notebook cell's output.</summary>
+    /// <summary>Writes <see cref="AblationProgressLines"/> to the notebook cell's output.</summary>
     private sealed class AblationLogProgress(Action<string> log) : IProgress<AblationProgress>
     {
         public void Report(AblationProgress value)
         {
-            switch (value)
+            if (AblationProgressLines.Describe(value) is { } line)
             {
-                case { Stage: AblationStage.Labelling }:
-                    log($"labelling the pre-training corpus: {value.Message}");
-                    break;
-                case { Training: null, Run: not null }:
-                    log($"[{value.RunsDone + 1}/{value.RunsTotal}] {value.Run}");
-                    break;
-                case { Training.Phase: Training.TrainingPhase.Skipped }:
-                    log("  already finished: reused");
-                    break;
-                case { Training: { Phase: Training.TrainingPhase.Resumed, Message: { } message } }:
-                    log($"  {message}");
-                    break;
-                case { Training: { Phase: Training.TrainingPhase.EpochEnd } t }:
-                    var metrics = t.EpochMetrics is null ? "" : string.Join(", ", t.EpochMetrics
-                        .Where(m => m.Key is "train_loss" or "dev_macro_f1")
-                        .Select(m => $"{m.Key} {m.Value:0.###}"));
-                    log($"  epoch {t.Epoch}/{t.Epochs} {metrics}");
-                    break;
+                log(line.Text);
             }
         }
     }
