@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SerNotebooks.Ablation;
+using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Native;
 using SerNotebooks.Training;
@@ -151,7 +152,7 @@ public static class ReproduceCommand
             console.MarkupLineInterpolated($"[red]notebooks failed[/]: the ablation tables and charts in {request.Output.FullName} are complete; fix the notebook and run the same command again (finished runs are skipped)");
             return exit;
         }
-        console.MarkupLineInterpolated($"notebook report: {Path.Combine(report, "index.html")}");
+        console.MarkupLineInterpolated($"notebook report: {Path.Combine(report, HtmlReport.IndexFileName)}");
         return 0;
     }
 

@@ -38,11 +38,7 @@ public static class PretextCharts
 
         var measurement = task.Measure(clip);
         var labels = labeller.Label(measurement);
-        double? speakerThreshold = labeller.Threshold;
-        if (labeller.State.PerSpeakerNormalisation)
-        {
-            speakerThreshold = labeller.State.Speakers.TryGetValue(clip.Speaker, out var s) ? s.Mean + labeller.Threshold * s.Std : null;
-        }
+        var speakerThreshold = SignalCharts.ThresholdInDb(labeller, clip.Speaker);
 
         var spans = clip.Chunks.Chunks.Select(c => new ChunkSpan(c.StartSeconds, c.EndSeconds)).ToArray();
         var top = new List<GenericChart>
