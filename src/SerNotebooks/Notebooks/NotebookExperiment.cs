@@ -16,6 +16,8 @@ public sealed class NotebookExperiment
 {
     private readonly Lazy<AblationCorpus> _corpus;
     private readonly Lazy<FeatureExtractor> _features;
+    private readonly Lazy<Manifest> _pretrainingManifest;
+    private readonly Lazy<Manifest> _emotionManifest;
     private readonly Dictionary<string, PretextLabellingResult> _labelling = new(StringComparer.Ordinal);
 
     private NotebookExperiment(string corpusName, AblationProfile profile, AblationPlan plan, string outputDirectory, Action<string> log)
@@ -26,6 +28,9 @@ public sealed class NotebookExperiment
         OutputDirectory = outputDirectory;
         Log = log;
         _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log, plan.Folds));
+        // Read once per experiment: notebook cells ask for the manifests again and again.
+        _pretrainingManifest = new Lazy<Manifest>(() => Manifest.Load(Corpus.PretrainingManifests[0]));
+        _emotionManifest = new Lazy<Manifest>(() => Manifest.Load(Corpus.EmotionManifests[0]));
         _features = new Lazy<FeatureExtractor>(() => new FeatureExtractor(
             new FeatureExtractorConfig(),
             new FeatureCache(Corpus.FeatureCache ?? Path.Combine(outputDirectory, "features"), problem => log($"feature cache: {problem}"))));
@@ -48,10 +53,10 @@ public sealed class NotebookExperiment
     public AblationCorpus Corpus => _corpus.Value;
 
     /// <summary>The unlabelled pre-training corpus (the pretext tasks' input).</summary>
-    public Manifest PretrainingManifest => Manifest.Load(Corpus.PretrainingManifests[0]);
+    public Manifest PretrainingManifest => _pretrainingManifest.Value;
 
     /// <summary>The labelled emotion corpus (fine-tuning and evaluation).</summary>
-    public Manifest EmotionManifest => Manifest.Load(Corpus.EmotionManifests[0]);
+    public Manifest EmotionManifest => _emotionManifest.Value;
 
     /// <summary>Log-mel, energy and pitch features, cached beside the runs (shared with <c>sernb reproduce</c>).</summary>
     public FeatureExtractor Features => _features.Value;
