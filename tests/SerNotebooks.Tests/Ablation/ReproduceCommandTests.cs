@@ -1,9 +1,7 @@
-using System.CommandLine;
 using SerNotebooks.Ablation;
 using SerNotebooks.Charts;
 using SerNotebooks.Cli.Commands;
 using SerNotebooks.Evaluation;
-using Spectre.Console;
 
 namespace SerNotebooks.Tests.Ablation;
 
@@ -81,20 +79,5 @@ public sealed class ReproduceCommandTests : IDisposable
         Assert.Contains("--folds must be at least 3", output);
     }
 
-    private static (int Exit, string Output) Invoke(string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 400;
-        var root = new RootCommand("test");
-        root.Subcommands.Add(ReproduceCommand.Create(console));
-        var exit = root.Parse(args).Invoke();
-        return (exit, writer.ToString());
-    }
+    private static (int Exit, string Output) Invoke(string[] args) => CliHarness.Run(ReproduceCommand.Create, args);
 }
