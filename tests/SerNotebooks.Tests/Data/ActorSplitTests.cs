@@ -8,7 +8,7 @@ public class ActorSplitTests
     private static IReadOnlyList<CremaDActor> RealDemographics()
     {
         var path = TestWav.CremaDMetadata(CremaDCorpus.DemographicsFileName);
-        Assert.True(File.Exists(path), $"real CREMA-D metadata expected at {path} (../shared/crema-d-metadata)");
+        Assert.True(File.Exists(path), $"real CREMA-D metadata expected at {path} (shipped in data-manifests/crema-d/metadata)");
         return CremaDCorpus.ReadDemographics(path);
     }
 

@@ -8,7 +8,7 @@ public class CremaDClipNameTests
     public void EveryRealCremaDNameParsesWithTheDocumentedCounts()
     {
         var path = TestWav.CremaDMetadata(CremaDCorpus.SentenceFileName);
-        Assert.True(File.Exists(path), $"real CREMA-D metadata expected at {path} (../shared/crema-d-metadata)");
+        Assert.True(File.Exists(path), $"real CREMA-D metadata expected at {path} (shipped in data-manifests/crema-d/metadata)");
         var names = CremaDCorpus.ReadSentenceFilenames(path);
         Assert.Equal(7_442, names.Count);
 

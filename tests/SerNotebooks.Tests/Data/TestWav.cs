@@ -151,9 +151,8 @@ public static class TestWav
         }
     }
 
-    /// <summary>Where the real CREMA-D metadata lives (../shared/crema-d-metadata relative to the repository root).</summary>
-    public static string CremaDMetadata(string file) =>
-        System.IO.Path.Combine(SerNotebooksPaths.FindRepositoryRoot(AppContext.BaseDirectory), "..", "shared", "crema-d-metadata", file);
+    /// <summary>The real CREMA-D metadata the repository ships (data-manifests/crema-d/metadata, ODbL).</summary>
+    public static string CremaDMetadata(string file) => RepositoryFile("data-manifests/crema-d/metadata/" + file);
 
     public static string RepositoryFile(string relative) =>
         System.IO.Path.Combine(SerNotebooksPaths.FindRepositoryRoot(AppContext.BaseDirectory), relative);

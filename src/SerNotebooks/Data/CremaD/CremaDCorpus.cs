@@ -27,7 +27,7 @@ public static class CremaDCorpus
     public const string TrainDevTestTableName = "actors-train-dev-test.csv";
     public const string FiveSessionsTableName = "actors-5-sessions.csv";
 
-    /// <summary>Defects of the released corpus (../shared/crema-d-metadata/SOURCE.md), appended to a rejection's reason.</summary>
+    /// <summary>Defects of the released corpus (data-manifests/crema-d/metadata/SOURCE.md), appended to a rejection's reason.</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownDefects = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["1076_MTI_SAD_XX"] = "known CREMA-D defect: this clip has no audio",
@@ -68,7 +68,7 @@ public static class CremaDCorpus
     /// <summary>Reads <c>VideoDemographics.csv</c> (<c>ActorID, Age, Sex, ...</c>); errors name the file and line.</summary>
     public static IReadOnlyList<CremaDActor> ReadDemographics(string path)
     {
-        using var reader = new StreamReader(path);
+        using var reader = CremaDMetadataFile.OpenText(path);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim });
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
         {
@@ -111,7 +111,7 @@ public static class CremaDCorpus
     /// <summary>Clip names listed in <c>SentenceFilenames.csv</c> (column <c>Filename</c>).</summary>
     public static IReadOnlyList<string> ReadSentenceFilenames(string path)
     {
-        using var reader = new StreamReader(path);
+        using var reader = CremaDMetadataFile.OpenText(path);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim });
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null || !csv.HeaderRecord.Contains("Filename", StringComparer.Ordinal))
         {
