@@ -1,12 +1,15 @@
+using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
+using SerNotebooks.Native;
 
 namespace SerNotebooks.Notebooks;
 
 /// <summary>
-/// The one call a notebook's setup cell makes after referencing the library: registers the display
-/// formatters the project's notebooks rely on (charts render as interactive Plotly charts, both in VS Code
-/// Polyglot Notebooks and in the headless runner).
+/// The one call a notebook's setup cell makes after referencing the library: makes the host ready
+/// (<see cref="NotebookHostCompatibility"/>: VS Code's stock .NET Interactive host needs it) and registers the
+/// display formatters the project's notebooks rely on (charts render as interactive Plotly charts, tables as
+/// HTML, both in VS Code Polyglot Notebooks and in the headless runner).
 /// </summary>
 public static class NotebookSetup
 {
@@ -14,10 +17,22 @@ public static class NotebookSetup
     private static ITypeFormatter? chartFormatter;
 
     /// <summary>
-    /// Registers the formatters. Safe to call any number of times: it only registers again when the current
-    /// formatter for charts is no longer ours (for example after <see cref="Formatter.ResetToDefault"/>).
+    /// Installs the host fixes, then registers the formatters. Safe to call any number of times: it only
+    /// registers again when the current formatter for charts is no longer ours (for example after
+    /// <see cref="Formatter.ResetToDefault"/>).
     /// </summary>
+    /// <remarks>
+    /// This method must not mention a Plotly.NET or Deedle type: the JIT would load them (and with them a second
+    /// FSharp.Core in the stock host) when it compiles this method, before the fix is installed.
+    /// </remarks>
     public static void Initialize()
+    {
+        NotebookHostCompatibility.Install();
+        RegisterFormatters();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RegisterFormatters()
     {
         lock (Gate)
         {
