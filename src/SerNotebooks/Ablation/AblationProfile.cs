@@ -51,9 +51,9 @@ public sealed record AblationProfile(
         BatchSize: 32, PretrainEpochs: 5, FinetuneEpochs: 20, Patience: 6, LearningRate: 2e-3, Threads: 1);
 
     /// <summary>
-    /// The paper's setup (PAPER.md) on the user's manifests: the default encoder (128 channels, D = 256),
-    /// m = 100 frames (1 s) and C = 11 chunks, batch 32, Adam at 1e-3, 20 pre-training epochs and up to 50
-    /// fine-tuning epochs with patience 5 (TRAINING.md defaults).
+    /// The paper-sized setup (docs/METHOD.md, "Pre-training and fine-tuning") on the user's manifests: the
+    /// default encoder (128 channels, D = 256), m = 100 frames (1 s) and C = 11 chunks, batch 32, Adam at 1e-3,
+    /// 20 pre-training epochs and up to 50 fine-tuning epochs with patience 5 (TRAINING.md defaults).
     /// </summary>
     public static AblationProfile Paper { get; } = new(
         "paper",

@@ -42,7 +42,7 @@ public static class WavAudioLoader
     public const int DefaultSampleRate = 16_000;
 
     /// <summary>
-    /// One analysis chunk (PAPER.md: m ≈ 1 s): the minimum clip length the corpus preparers (and
+    /// One analysis chunk (docs/METHOD.md, "Chunking": m ≈ 1 s): the minimum clip length the corpus preparers (and
     /// <c>sernb prepare --min-duration</c>) use by default.
     /// </summary>
     public static readonly TimeSpan DefaultMinimumDuration = TimeSpan.FromSeconds(1);

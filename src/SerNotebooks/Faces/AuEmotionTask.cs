@@ -20,7 +20,7 @@ public sealed record AuEmotionAnalysis(
 }
 
 /// <summary>
-/// Task 3, AU-combination emotion (PAPER.md "Operational definitions"): per usable frame (success = 1,
+/// Task 3, AU-combination emotion (docs/METHOD.md, "Task 3: AU-based emotion"): per usable frame (success = 1,
 /// confidence ≥ threshold) a prototype is present when all AUs of one of its enabled rules are present; the
 /// clip's label is the prototype present in the largest share of usable frames, <i>neutral</i> when that share
 /// is below <see cref="AuEmotionOptions.MinimumShare"/>. Ties (equal frame counts) go to the class listed first

@@ -6,7 +6,7 @@ public sealed record FaceRegion(int X, int Y, int Width, int Height);
 /// <summary>Options of <see cref="FacialActivationTask"/> (task 2). Defaults are the project's documented choices.</summary>
 public sealed record FacialActivationOptions
 {
-    /// <summary>Frames with OpenFace <c>confidence</c> below this are dropped, like frames with <c>success = 0</c> (PAPER.md task 2).</summary>
+    /// <summary>Frames with OpenFace <c>confidence</c> below this are dropped, like frames with <c>success = 0</c> (docs/METHOD.md, "Task 2: facial activation").</summary>
     public double ConfidenceThreshold { get; init; } = 0.8;
 
     /// <summary>A chunk with fewer usable frame pairs than this gets NaN (no label). 10 pairs = ⅓ s at 30 fps, ⅓ of a 1 s chunk.</summary>

@@ -6,7 +6,7 @@ namespace SerNotebooks.Faces;
 public sealed record FacialActivationAnalysis(string ClipId, string Source, ActivationCurve? Curve, string? SkipReason, OpenFaceTrack? Track);
 
 /// <summary>
-/// Task 2, facial activation (PAPER.md "Operational definitions"): per chunk, the mean over the chunk's video
+/// Task 2, facial activation (docs/METHOD.md, "Task 2: facial activation"): per chunk, the mean over the chunk's video
 /// frames of the landmark displacement from the previous frame over inter-ocular distance; <i>high</i> when above
 /// the training-set median. Frames are aligned to audio chunks by timestamp (StartSeconds ≤ t &lt; EndSeconds).
 /// Source per clip: the OpenFace CSV when present, else the video (optical flow, or FacemarkLBF landmarks when

@@ -11,7 +11,7 @@ public enum ChunkPadding
 }
 
 /// <summary>
-/// Chunk-level segmentation (PAPER.md, the MSP lab's formulation): every utterance becomes exactly
+/// Chunk-level segmentation (docs/METHOD.md, "Chunking": the MSP lab's formulation): every utterance becomes exactly
 /// <see cref="ChunkCount"/> chunks of <see cref="ChunkFrames"/> frames whose overlap adapts to its length.
 /// </summary>
 public sealed record ChunkingConfig

@@ -23,8 +23,8 @@ public enum MelNorm
 }
 
 /// <summary>
-/// Log-mel front-end settings. The defaults are the project's model input (PAPER.md: 16 kHz, 25 ms Hann
-/// window, 10 ms hop, 64 bands) expressed in torchaudio's <c>MelSpectrogram</c> terms, so that
+/// Log-mel front-end settings. The defaults are the project's model input (docs/METHOD.md, "Input features":
+/// 16 kHz, 25 ms Hann window, 10 ms hop, 64 bands) expressed in torchaudio's <c>MelSpectrogram</c> terms, so that
 /// <c>torchaudio.transforms.MelSpectrogram(sample_rate=16000, n_fft=512, win_length=400, hop_length=160,
 /// f_min=0, f_max=8000, n_mels=64, window_fn=torch.hann_window, power=2.0, center=True, pad_mode="reflect",
 /// norm=None, mel_scale="htk")</c> followed by <c>torch.log(torch.clamp(x, min=1e-10))</c> reproduces it.

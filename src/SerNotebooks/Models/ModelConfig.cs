@@ -11,8 +11,9 @@ public enum ChunkEncoderKind
 }
 
 /// <summary>
-/// Sizes of the encoder and heads (PAPER.md, "Encoder"). Defaults are sized for a 2-core CPU: one training
-/// step on 32 utterances × 11 chunks × 100 frames takes about a tenth of a second with the Conv encoder.
+/// Sizes of the encoder and heads (docs/METHOD.md, "Encoder, heads and losses"). Defaults are sized for a
+/// 2-core CPU: one training step on 32 utterances × 11 chunks × 100 frames takes about a tenth of a second
+/// with the Conv encoder.
 /// </summary>
 public sealed record ModelConfig
 {

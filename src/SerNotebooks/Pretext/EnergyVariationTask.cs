@@ -30,7 +30,7 @@ public sealed record EnergyVariationOptions
 }
 
 /// <summary>
-/// Task 1 (PAPER.md "Operational definitions"): a chunk is <c>high</c> when the standard deviation of its
+/// Task 1 (docs/METHOD.md, "Task 1: energy variation"): a chunk is <c>high</c> when the standard deviation of its
 /// frame log-energy (dB, speech frames only, original frames only) exceeds the median of that statistic over
 /// the training chunks, else <c>low</c>.
 /// </summary>
