@@ -119,6 +119,9 @@ public static class Doctor
                 $"Deedle {AssemblyVersion(typeof(Deedle.Frame).Assembly)}" + (mean == 3.0 ? "" : $", mean of [1,2,6] came out {mean}"));
         }));
 
+        // After the chart and frame checks, so the line says whether loading them needed the host's FSharp.Core.
+        checks.Add(new DoctorCheck("Notebook host", DoctorStatus.Ok, NotebookHostCompatibility.Describe(), Required: false));
+
         var paths = SerNotebooksPaths.Resolve(startDirectory);
         checks.Add(FolderCheck("Data folder", paths.DataDirectory, SerNotebooksPaths.DataVariable));
         checks.Add(FolderCheck("Cache folder", paths.CacheDirectory, SerNotebooksPaths.CacheVariable));
