@@ -88,7 +88,12 @@ public static class NotebookHostCompatibility
         return $"{(IsInstalled ? "installed" : "not installed")}; {loadedText}; {sharing}";
     }
 
-    private static Assembly? ShareLoadedFSharpCore(AssemblyLoadContext context, AssemblyName requested)
+    /// <summary>
+    /// The <see cref="AssemblyLoadContext.Resolving"/> handler <see cref="Install"/> adds to the default context:
+    /// an FSharp.Core request the context could not satisfy gets the FSharp.Core it already has (and is recorded
+    /// in <see cref="SharedFSharpCoreRequests"/>); any other request gets null, so resolution goes on as before.
+    /// </summary>
+    public static Assembly? ShareLoadedFSharpCore(AssemblyLoadContext context, AssemblyName requested)
     {
         if (!string.Equals(requested.Name, FSharpCoreName, StringComparison.Ordinal))
         {
