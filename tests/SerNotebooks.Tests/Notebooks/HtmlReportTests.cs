@@ -3,6 +3,7 @@ using SerNotebooks.Cli.Commands;
 using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Notebooks;
 using Spectre.Console;
+using static SerNotebooks.Tests.Notebooks.ExecutedNotebookJson;
 
 namespace SerNotebooks.Tests.Notebooks;
 
@@ -149,36 +150,4 @@ public sealed class HtmlReportTests : IDisposable
 
     private static int CountOf(string text, string part) =>
         (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    private static JsonObject Markdown(string source) =>
-        new() { ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = source };
-
-    private static JsonObject Code(string source, int executionCount, params JsonObject[] outputs) => new()
-    {
-        ["cell_type"] = "code",
-        ["execution_count"] = executionCount,
-        ["metadata"] = new JsonObject(),
-        ["source"] = source,
-        ["outputs"] = new JsonArray(outputs.Cast<JsonNode>().ToArray()),
-    };
-
-    private static JsonObject Stream(string name, string text) =>
-        new() { ["output_type"] = "stream", ["name"] = name, ["text"] = new JsonArray(text) };
-
-    private static JsonObject Result(string mimeType, string value) => new()
-    {
-        ["output_type"] = "execute_result",
-        ["execution_count"] = 1,
-        ["metadata"] = new JsonObject(),
-        ["data"] = new JsonObject { [mimeType] = value },
-    };
-
-    private static void WriteNotebook(string path, JsonArray cells) =>
-        File.WriteAllText(path, new JsonObject
-        {
-            ["cells"] = cells,
-            ["metadata"] = new JsonObject(),
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 4,
-        }.ToJsonString());
 }
