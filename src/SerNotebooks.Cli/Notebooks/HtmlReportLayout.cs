@@ -29,6 +29,10 @@ internal static class HtmlReportLayout
         pre.source { border: 1px solid var(--line); }
         pre.output { background: #fff; border: 1px dashed var(--line); }
         pre.stderr { background: #fff8c5; }
+        .output.long { background: #fff; border: 1px dashed var(--line); border-radius: .3rem; padding: .6rem 0; margin: 1em 0; }
+        .output.long.stderr { background: #fff8c5; }
+        .output.long pre { background: transparent; margin: 0; padding: 0 .8rem; border-radius: 0; }
+        .output.long summary { color: var(--muted); font-size: .85rem; padding: .1rem .8rem; cursor: pointer; }
         .output.error { background: #ffebe9; border: 1px solid var(--fail); border-radius: .3rem; padding: .4rem .8rem; color: #82071e; }
         .output.error pre { background: transparent; padding: 0; }
         .output img { max-width: 100%; }

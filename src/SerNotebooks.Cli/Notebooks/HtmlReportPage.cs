@@ -19,6 +19,15 @@ public static partial class HtmlReportPage
     private static readonly string[] PreferredMimeTypes =
         ["text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown", "text/plain"];
 
+    // Long logs (a line per epoch per run in 05's training cell, labelling progress) would bury the page, so
+    // the report shows how they start (configuration, first epochs) and how they end (last epochs, results),
+    // with the middle behind a native <details> that opens without JavaScript. The .ipynb keeps every line.
+    public const int LongOutputHeadLines = 8;
+    public const int LongOutputTailLines = 8;
+
+    // Folding away only a few lines saves less room than the click to read them costs.
+    public const int MaxOutputLinesShownWhole = LongOutputHeadLines + LongOutputTailLines + 8;
+
     public static string FileName(ExecutedNotebook notebook) => notebook.Name + ".html";
 
     public static string Render(ExecutedNotebook notebook, Lazy<string> plotlyJs)
@@ -92,7 +101,7 @@ public static partial class HtmlReportPage
         {
             case "stream":
                 var stream = ExecutedNotebook.Text(output, "name") == "stderr" ? "stderr" : "stdout";
-                html.Append(CultureInfo.InvariantCulture, $"<pre class=\"output {stream}\">{Encode(StripAnsi(ExecutedNotebook.Text(output, "text")))}</pre>\n");
+                AppendText(stream, ExecutedNotebook.Text(output, "text"), html);
                 break;
             case "error":
                 html.Append("<div class=\"output error\">");
@@ -135,10 +144,42 @@ public static partial class HtmlReportPage
                 html.Append("<div class=\"output markdown\">").Append(Markdig.Markdown.ToHtml(value, Markdown)).Append("</div>\n");
                 break;
             default:
-                html.Append(CultureInfo.InvariantCulture, $"<pre class=\"output plain\">{Encode(StripAnsi(value))}</pre>\n");
+                AppendText("plain", value, html);
                 break;
         }
     }
+
+    /// <summary>
+    /// A text output (stdout, stderr, text/plain) as one <c>pre</c>; when longer than <see cref="MaxOutputLinesShownWhole"/>
+    /// lines, its head and tail with the middle in a closed <c>details</c>. The three parts together are the whole text.
+    /// </summary>
+    private static void AppendText(string kind, string text, StringBuilder html)
+    {
+        text = StripAnsi(text);
+        var lineStarts = new List<int> { 0 };
+        for (var i = 0; i < text.Length - 1; i++)
+        {
+            if (text[i] == '\n')
+            {
+                lineStarts.Add(i + 1);
+            }
+        }
+        if (lineStarts.Count <= MaxOutputLinesShownWhole)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<pre class=\"output {kind}\">{PreText(text)}</pre>\n");
+            return;
+        }
+        var middleStart = lineStarts[LongOutputHeadLines];
+        var tailStart = lineStarts[^LongOutputTailLines];
+        var hidden = lineStarts.Count - LongOutputHeadLines - LongOutputTailLines;
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"output {kind} long\"><pre>{PreText(text[..middleStart])}</pre>");
+        html.Append(CultureInfo.InvariantCulture, $"<details><summary>… {hidden} more lines</summary><pre>{PreText(text[middleStart..tailStart])}</pre></details>");
+        html.Append(CultureInfo.InvariantCulture, $"<pre>{PreText(text[tailStart..])}</pre></div>\n");
+    }
+
+    // The HTML parser drops one line break right after <pre>: a text that starts with an empty line gets a spare.
+    private static string PreText(string text) =>
+        (text.StartsWith('\n') || text.StartsWith('\r') ? "\n" : "") + Encode(text);
 
     internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using SerNotebooks.Cli.Commands;
 using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Notebooks;
 using Spectre.Console;
+using static SerNotebooks.Tests.Notebooks.ExecutedNotebookJson;
 
 namespace SerNotebooks.Tests.Notebooks;
 
@@ -79,6 +81,79 @@ public sealed class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void LongOutputShowsItsFirstAndLastLinesWithTheMiddleInAClosedDetailsAndLosesNothing()
+    {
+        const int count = 200;
+        const int head = HtmlReportPage.LongOutputHeadLines;
+        const int tail = HtmlReportPage.LongOutputTailLines;
+        // A training log's shape, with characters HTML must escape on every line.
+        var log = string.Concat(Enumerable.Range(1, count).Select(i => $"epoch {i:000} <loss> & \"acc\"\n"));
+        var run = Directory.CreateDirectory(Path.Combine(workspace.Folder, "run")).FullName;
+        WriteNotebook(Path.Combine(run, "05-long.ipynb"), [Code("Train();", 1, Stream("stdout", log))]);
+
+        HtmlReport.Write(run);
+
+        var page = File.ReadAllText(Path.Combine(run, "05-long.html"));
+        var folded = Regex.Match(page,
+            $"<div class=\"output stdout long\"><pre>(?<head>[^<]*)</pre><details><summary>… {count - head - tail} more lines</summary><pre>(?<middle>[^<]*)</pre></details><pre>(?<tail>[^<]*)</pre></div>");
+        Assert.True(folded.Success, page);
+        Assert.Equal(EscapedLines(1, head), folded.Groups["head"].Value);
+        Assert.Equal(EscapedLines(head + 1, count - tail), folded.Groups["middle"].Value);
+        Assert.Equal(EscapedLines(count - tail + 1, count), folded.Groups["tail"].Value);
+        for (var i = 1; i <= count; i++)
+        {
+            Assert.Equal(1, CountOf(page, $"epoch {i:000} "));
+        }
+        Assert.DoesNotContain("<loss>", page);
+
+        static string EscapedLines(int first, int last) =>
+            string.Concat(Enumerable.Range(first, last - first + 1).Select(i => $"epoch {i:000} &lt;loss&gt; &amp; &quot;acc&quot;\n"));
+    }
+
+    [Fact]
+    public void OutputsUpToTheThresholdShowWholeAndOneLineMoreFoldsForEveryTextKind()
+    {
+        const int whole = HtmlReportPage.MaxOutputLinesShownWhole;
+        var shortLog = string.Concat(Enumerable.Range(1, whole).Select(i => $"step {i}\n"));
+        var run = Directory.CreateDirectory(Path.Combine(workspace.Folder, "run")).FullName;
+        WriteNotebook(Path.Combine(run, "04-edges.ipynb"),
+        [
+            Code("Short();", 1, Stream("stdout", shortLog)),
+            Code("Warn();", 2, Stream("stderr", Lines("warning", whole + 1) + "\n")),
+            // A result's text has no final line break; its last line still counts.
+            Code("table", 3, Result("text/plain", Lines("row", whole + 1))),
+        ]);
+
+        HtmlReport.Write(run);
+
+        var page = File.ReadAllText(Path.Combine(run, "04-edges.html"));
+        Assert.Contains($"<pre class=\"output stdout\">{shortLog}</pre>", page);
+        Assert.Equal(2, CountOf(page, "<details>"));
+        var summary = $"<summary>… {whole + 1 - HtmlReportPage.LongOutputHeadLines - HtmlReportPage.LongOutputTailLines} more lines</summary>";
+        Assert.Contains($"<div class=\"output stderr long\"><pre>warning 1\n", page);
+        Assert.Contains($"<div class=\"output plain long\"><pre>row 1\n", page);
+        Assert.Equal(2, CountOf(page, summary));
+        Assert.Contains($"row {whole + 1}</pre></div>", page);
+
+        static string Lines(string word, int count) => string.Join('\n', Enumerable.Range(1, count).Select(i => $"{word} {i}"));
+    }
+
+    [Fact]
+    public async Task CellThatPrintsLineByLineFoldsAsOneOutputWhileTheExecutedNotebookKeepsEveryLine()
+    {
+        workspace.Code("for (var epoch = 1; epoch <= 200; epoch++) { Console.WriteLine($\"epoch {epoch:000}\"); }").Save("05-train.ipynb");
+
+        Assert.Equal(0, await NotebooksCommand.RunAsync([workspace.Folder], workspace.OutputFolder, [], console));
+
+        // The collector merges the cell's writes into one stream output; the report folds that one block.
+        var stdout = Assert.Single(TestNotebook.ReadCells(Path.Combine(workspace.OutputFolder, "05-train.ipynb"))[0]!["outputs"]!.AsArray());
+        Assert.Equal(string.Concat(Enumerable.Range(1, 200).Select(i => $"epoch {i:000}\n")), TestNotebook.Text(stdout!["text"]));
+        var page = File.ReadAllText(Path.Combine(workspace.OutputFolder, "05-train.html"));
+        Assert.Equal(1, CountOf(page, "<details>"));
+        Assert.Contains($"<summary>… {200 - HtmlReportPage.LongOutputHeadLines - HtmlReportPage.LongOutputTailLines} more lines</summary>", page);
+    }
+
+    [Fact]
     public async Task FailedRunStillWritesAReportShowingTheFailingCellAndWhatDidNotRun()
     {
         workspace.Code("var profile = \"full\";", NotebookParameters.ParametersTag).Code("throw new InvalidOperationException(\"the second cell broke\");").Save("01-breaks.ipynb");
@@ -149,36 +224,4 @@ public sealed class HtmlReportTests : IDisposable
 
     private static int CountOf(string text, string part) =>
         (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    private static JsonObject Markdown(string source) =>
-        new() { ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = source };
-
-    private static JsonObject Code(string source, int executionCount, params JsonObject[] outputs) => new()
-    {
-        ["cell_type"] = "code",
-        ["execution_count"] = executionCount,
-        ["metadata"] = new JsonObject(),
-        ["source"] = source,
-        ["outputs"] = new JsonArray(outputs.Cast<JsonNode>().ToArray()),
-    };
-
-    private static JsonObject Stream(string name, string text) =>
-        new() { ["output_type"] = "stream", ["name"] = name, ["text"] = new JsonArray(text) };
-
-    private static JsonObject Result(string mimeType, string value) => new()
-    {
-        ["output_type"] = "execute_result",
-        ["execution_count"] = 1,
-        ["metadata"] = new JsonObject(),
-        ["data"] = new JsonObject { [mimeType] = value },
-    };
-
-    private static void WriteNotebook(string path, JsonArray cells) =>
-        File.WriteAllText(path, new JsonObject
-        {
-            ["cells"] = cells,
-            ["metadata"] = new JsonObject(),
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 4,
-        }.ToJsonString());
 }
