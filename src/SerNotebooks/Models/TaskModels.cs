@@ -44,6 +44,22 @@ public sealed class PretrainingModel : nn.Module<Tensor, Tensor, IReadOnlyDictio
 
     public IReadOnlyList<PretextHeadSpec> Tasks { get; }
 
+    /// <summary>
+    /// The head of <paramref name="taskName"/>, a single linear layer: a chunk task's maps the [B, C, D] chunk
+    /// embeddings of <see cref="EncoderOutput.Chunks"/> to [B, C, K] logits, an utterance task's the [B, D]
+    /// <see cref="EncoderOutput.Utterance"/> to [B, K]. <see cref="forward"/> is <see cref="Encoder"/> followed by each head.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The model has no head for that task.</exception>
+    public nn.Module<Tensor, Tensor> Head(string taskName)
+    {
+        ArgumentNullException.ThrowIfNull(taskName);
+        if (!Tasks.Any(t => t.TaskName == taskName))
+        {
+            throw new KeyNotFoundException($"the model has no head for task '{taskName}' (its tasks: {string.Join(", ", Tasks.Select(t => t.TaskName))})");
+        }
+        return heads[HeadKey(taskName)];
+    }
+
     public override IReadOnlyDictionary<string, Tensor> forward(Tensor chunks, Tensor chunkMask)
     {
         var encoded = encoder.forward(chunks, chunkMask);

@@ -210,9 +210,17 @@ public static class TrainingRun
         return clips;
     }
 
-    internal const string TrainRole = "train";
-    internal const string DevRole = "dev";
-    internal const string TestRole = "test";
+    /// <summary>
+    /// A clip's role in a run, as <see cref="DatasetClip.Split"/> holds it after <see cref="SelectClips"/>: the clips
+    /// the run trains on (and fits the feature normalisation on); pre-training clips without a split are training clips.
+    /// </summary>
+    public const string TrainRole = "train";
+
+    /// <summary>The role of the clips that choose the best epoch (and stop fine-tuning early).</summary>
+    public const string DevRole = "dev";
+
+    /// <summary>The role of the clips a fine-tuning run is finally scored on.</summary>
+    public const string TestRole = "test";
 
     private static string RoleOf(SplitConfig splits, string split) =>
         splits.Train.Contains(split) ? TrainRole : splits.Dev.Contains(split) ? DevRole : TestRole;
@@ -254,6 +262,49 @@ public static class TrainingRun
             return (torch.zeros([], dtype: ScalarType.Float32), 0);
         }
         return (nn.functional.cross_entropy(flatLogits.index_select(0, valid), flatTargets.index_select(0, valid)), count);
+    }
+
+    /// <summary>
+    /// The pre-training loss of one batch, the one every pre-training step minimises: L = Σ_t w_t·L_t over the batch's
+    /// tasks, where L_t is <see cref="MaskedCrossEntropy"/> of task t's logits against its labels in the batch (entries
+    /// labelled −1 are left out). A task with no labelled entry in the batch adds nothing and gets null in
+    /// <c>TaskLosses</c>; <c>Total</c> is null when no task has one (a run then skips the step).
+    /// </summary>
+    /// <param name="logits">Per task name, its head's logits: [B, C, K] for a chunk task, [B, K] for an utterance task
+    /// (<see cref="Models.PretrainingModel"/>'s forward).</param>
+    /// <param name="batch">The batch the logits were computed from; its <see cref="TrainingBatch.TaskNames"/> are the tasks summed.</param>
+    /// <param name="weights">w_t, one per task of <paramref name="batch"/> in its order; null weighs every task 1.</param>
+    /// <returns>The total (a scalar tensor with the graph, for backward) and each task's L_t in the batch's task order.</returns>
+    /// <exception cref="ArgumentException">The weights do not match the batch's tasks.</exception>
+    /// <exception cref="KeyNotFoundException">A task of the batch has no logits.</exception>
+    public static (Tensor? Total, double?[] TaskLosses) MaskedMultiTaskLoss(
+        IReadOnlyDictionary<string, Tensor> logits, TrainingBatch batch, IReadOnlyList<double>? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(batch);
+        var tasks = batch.TaskNames;
+        if (weights is not null && weights.Count != tasks.Count)
+        {
+            throw new ArgumentException($"{weights.Count} weight(s) for the batch's {tasks.Count} task(s) ({string.Join(", ", tasks)})", nameof(weights));
+        }
+        var taskLosses = new double?[tasks.Count];
+        Tensor? total = null;
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            if (!logits.TryGetValue(tasks[t], out var taskLogits))
+            {
+                throw new KeyNotFoundException($"no logits for task '{tasks[t]}' (logits given for: {string.Join(", ", logits.Keys)})");
+            }
+            var (loss, count) = MaskedCrossEntropy(taskLogits, batch.Labels[tasks[t]]);
+            if (count == 0)
+            {
+                continue;
+            }
+            taskLosses[t] = loss.item<float>();
+            var weighted = loss * (weights?[t] ?? 1.0);
+            total = total is null ? weighted : total + weighted;
+        }
+        return (total, taskLosses);
     }
 
     internal static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);

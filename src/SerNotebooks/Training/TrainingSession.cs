@@ -333,10 +333,7 @@ internal sealed class TrainingSession : IDisposable
     private (double Loss, double?[] TaskLosses) TrainStep(int[] batch)
     {
         using var scope = torch.NewDisposeScope();
-        var index = torch.tensor(batch.Select(i => (long)i).ToArray());
-        var inputs = dataset.Inputs.index_select(0, index);
-        var mask = dataset.ChunkMask.index_select(0, index);
-        var (total, taskLosses) = Losses(inputs, mask, index);
+        var (total, taskLosses) = Losses(TrainingBatch.Select(dataset, tasks, batch));
         if (total is null)
         {
             return (0, taskLosses);
@@ -347,31 +344,16 @@ internal sealed class TrainingSession : IDisposable
         return (total.item<float>(), taskLosses);
     }
 
-    /// <summary>Weighted sum of the tasks' masked losses; null when no task has a label in the batch.</summary>
-    private (Tensor? Total, double?[] TaskLosses) Losses(Tensor inputs, Tensor mask, Tensor index)
+    /// <summary>Weighted sum of the tasks' masked losses (<see cref="TrainingRun.MaskedMultiTaskLoss"/>); null when no task has a label in the batch.</summary>
+    private (Tensor? Total, double?[] TaskLosses) Losses(TrainingBatch batch)
     {
-        var taskLosses = new double?[tasks.Count];
-        Tensor? total = null;
         if (classifier is not null)
         {
-            var logits = classifier.forward(inputs, mask);
-            total = nn.functional.cross_entropy(logits, tasks[0].Labels.index_select(0, index));
-            taskLosses[0] = total.item<float>();
-            return (total, taskLosses);
+            var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
+            var loss = nn.functional.cross_entropy(logits, batch.Labels[tasks[0].TaskName]);
+            return (loss, [loss.item<float>()]);
         }
-        var outputs = pretraining!.forward(inputs, mask);
-        for (var t = 0; t < tasks.Count; t++)
-        {
-            var (loss, count) = TrainingRun.MaskedCrossEntropy(outputs[tasks[t].TaskName], tasks[t].Labels.index_select(0, index));
-            if (count == 0)
-            {
-                continue;
-            }
-            taskLosses[t] = loss.item<float>();
-            var weighted = loss * taskWeights[t];
-            total = total is null ? weighted : total + weighted;
-        }
-        return (total, taskLosses);
+        return TrainingRun.MaskedMultiTaskLoss(pretraining!.forward(batch.Inputs, batch.ChunkMask), batch, taskWeights);
     }
 
     private (double Loss, double[] TaskLosses) EvaluatePretraining(int[] indices)
