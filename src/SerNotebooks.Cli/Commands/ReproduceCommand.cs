@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
-/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper] [--seeds N] [--folds K] [--out DIR]
+/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper | --experiment FILE] [--seeds N] [--folds K] [--out DIR]
 /// [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
 /// output folder (its HTML report in &lt;out&gt;/report). Re-running it skips every finished run.
 /// </summary>
@@ -38,15 +38,17 @@ public static class ReproduceCommand
             Description = "'demo' (generated under --out if missing) or a folder with pretraining/ and crema-d/ manifests (or manifests/pretraining, manifests/crema-d)",
             DefaultValueFactory = _ => Reproduction.DemoCorpus,
         };
-        var profile = new Option<string>("--profile")
+        var profile = new Option<string?>("--profile")
         {
-            Description = "tiny (seconds), demo (≈10 min on 2 cores) or paper (the paper's model and epochs)",
-            DefaultValueFactory = _ => "demo",
+            Description = "A built-in experiment (experiments/*.json): tiny (seconds), demo (≈10 min on 2 cores, the default) or paper (the paper's model and epochs)",
         };
-        var seeds = new Option<int>("--seeds")
+        var experiment = new Option<FileInfo?>("--experiment")
         {
-            Description = "Seeds per configuration (1..N)",
-            DefaultValueFactory = _ => AblationPlan.DefaultSeedCount,
+            Description = "An experiment file (JSON like experiments/demo.json: model, chunking, epochs, seeds); a copied and edited file is a new experiment",
+        };
+        var seeds = new Option<int?>("--seeds")
+        {
+            Description = "Seeds per configuration (1..N); default: the experiment's seeds",
         };
         var folds = new Option<int>("--folds")
         {
@@ -55,7 +57,7 @@ public static class ReproduceCommand
         };
         var output = new Option<DirectoryInfo?>("--out", "-o")
         {
-            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, charts/, report/ (default: <reports>/reproduce-<profile>)",
+            Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, experiment.json, charts/, report/ (default: <reports>/reproduce-<experiment name>)",
         };
         var notebooks = new Option<DirectoryInfo?>("--notebooks")
         {
@@ -68,6 +70,7 @@ public static class ReproduceCommand
         var command = new Command("reproduce", "Run the paper's ablation end to end: labels, pre-training, fine-tuning, results table and charts (resumable)");
         command.Options.Add(corpus);
         command.Options.Add(profile);
+        command.Options.Add(experiment);
         command.Options.Add(seeds);
         command.Options.Add(folds);
         command.Options.Add(output);
@@ -75,12 +78,28 @@ public static class ReproduceCommand
         command.Options.Add(noNotebooks);
         command.SetAction((parseResult, cancellationToken) =>
         {
+            var (profileName, experimentFile) = (parseResult.GetValue(profile), parseResult.GetValue(experiment));
+            AblationProfile resolved;
+            try
+            {
+                if (profileName is not null && experimentFile is not null)
+                {
+                    throw new ArgumentException("give either --profile or --experiment, not both");
+                }
+                resolved = AblationProfile.Resolve(experimentFile?.FullName ?? profileName ?? AblationProfile.Demo.Name);
+            }
+            catch (ArgumentException e)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return Task.FromResult(1);
+            }
             var request = new ReproduceRequest(
                 parseResult.GetValue(corpus)!,
-                parseResult.GetValue(profile)!,
-                parseResult.GetValue(seeds),
+                resolved,
+                experimentFile?.FullName ?? resolved.Name,
+                parseResult.GetValue(seeds) ?? resolved.Seeds,
                 parseResult.GetValue(folds),
-                parseResult.GetValue(output) ?? DefaultOutput(parseResult.GetValue(profile)!),
+                parseResult.GetValue(output) ?? new DirectoryInfo(Reproduction.DefaultOutputDirectory(resolved.Name)),
                 parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
                 NotebooksExplicit: parseResult.GetValue(notebooks) is not null);
             return RunAsync(console, request, cancellationToken);
@@ -91,9 +110,8 @@ public static class ReproduceCommand
     /// <summary>The notebook suite shipped with the repository: <c>&lt;repository root&gt;/notebooks</c>.</summary>
     public static string DefaultNotebooksFolder() => Path.Combine(SerNotebooksPaths.Resolve().RepositoryRoot, "notebooks");
 
-    private static DirectoryInfo DefaultOutput(string profile) => new(Reproduction.DefaultOutputDirectory(profile));
-
-    private sealed record ReproduceRequest(string Corpus, string Profile, int Seeds, int Folds, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+    /// <param name="ProfileArgument">What the notebooks get as their <c>profile</c> parameter: the built-in name or the experiment file's path.</param>
+    private sealed record ReproduceRequest(string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
 
     private static async Task<int> RunAsync(IAnsiConsole console, ReproduceRequest request, CancellationToken cancellationToken)
     {
@@ -128,7 +146,7 @@ public static class ReproduceCommand
         var parameters = new List<string>
         {
             $"corpus={corpus}",
-            $"profile={request.Profile}",
+            $"profile={request.ProfileArgument}",
             $"seeds={request.Seeds.ToString(CultureInfo.InvariantCulture)}",
             $"runs={request.Output.FullName}",
         };
@@ -158,8 +176,7 @@ public static class ReproduceCommand
 
     private static int RunAblation(IAnsiConsole console, ReproduceRequest request, CancellationToken commandCancellation)
     {
-        var (corpusName, profileName, seedCount, folds, output) = (request.Corpus, request.Profile, request.Seeds, request.Folds, request.Output);
-        AblationProfile profile;
+        var (corpusName, profile, seedCount, folds, output) = (request.Corpus, request.Profile, request.Seeds, request.Folds, request.Output);
         AblationCorpus corpus;
         AblationPlan plan;
         try
@@ -172,7 +189,6 @@ public static class ReproduceCommand
             {
                 throw new ArgumentException($"--folds must be at least {SpeakerFolds.MinimumFolds} (one fold to test, the next for development, the rest to train), got {folds}");
             }
-            profile = AblationProfile.Named(profileName);
             TorchRuntime.EnsureLoadable();
             corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds);
             plan = folds == 0 ? AblationPlan.Create(seedCount) : AblationPlan.Create(seedCount).WithFolds(folds);

@@ -1,13 +1,19 @@
+using System.Reflection;
+using System.Text.Json;
+using SerNotebooks.Demo;
 using SerNotebooks.Features;
 using SerNotebooks.Models;
+using SerNotebooks.Training;
 
 namespace SerNotebooks.Ablation;
 
 /// <summary>
-/// How big an ablation is: model size, chunking and training lengths. Profiles are data, so a user can copy
-/// one and change a number; the numbers of the built-in ones are explained on each.
+/// An experiment: model size, chunking, training lengths and seeds of an ablation. Experiments are JSON files
+/// (<c>experiments/tiny.json</c>, <c>demo.json</c>, <c>paper.json</c> in the repository, built into the library);
+/// a copied and edited file is a new experiment (<c>sernb reproduce --experiment FILE</c>), and
+/// <c>--profile NAME</c> is the shortcut to a built-in one. ABLATION.md lists every field.
 /// </summary>
-/// <param name="Name">tiny, demo or paper.</param>
+/// <param name="Name">tiny, demo, paper, or the experiment file's own name (its file name when the file names none).</param>
 /// <param name="Model">Encoder sizes.</param>
 /// <param name="Chunking">Chunk length m (frames) and count C; the labelling uses the same chunking.</param>
 /// <param name="BatchSize">Utterances per step.</param>
@@ -16,6 +22,9 @@ namespace SerNotebooks.Ablation;
 /// <param name="Patience">Fine-tuning early stopping (0 = never).</param>
 /// <param name="LearningRate">Adam's learning rate, pre-training and fine-tuning.</param>
 /// <param name="Threads">libtorch intra-op threads (1 is fastest on a loaded 2-core machine, TRAINING.md).</param>
+/// <param name="Seeds">Seeds per configuration when the command line gives none.</param>
+/// <param name="DemoCorpus">The demo corpus size generated for this experiment when it runs on the demo corpus.</param>
+/// <param name="Description">What the experiment is for and where its numbers come from.</param>
 public sealed record AblationProfile(
     string Name,
     ModelConfig Model,
@@ -25,46 +34,123 @@ public sealed record AblationProfile(
     int FinetuneEpochs,
     int Patience,
     double LearningRate,
-    int Threads)
+    int Threads,
+    int Seeds = AblationPlan.DefaultSeedCount,
+    DemoCorpusSize DemoCorpus = DemoCorpusSize.Demo,
+    string? Description = null)
 {
-    /// <summary>
-    /// Seconds-scale, for tests: 16 conv channels, 4 chunks of 40 frames, 2 pre-training and 4 fine-tuning
-    /// epochs on the tiny demo corpus (40 unlabelled and 58 labelled clips): well under a second per epoch.
-    /// </summary>
-    public static AblationProfile Tiny { get; } = new(
-        "tiny",
-        new ModelConfig { ConvChannels = 16, AttentionHidden = 8, Dropout = 0.1 },
-        new ChunkingConfig { ChunkFrames = 40, ChunkCount = 4 },
-        BatchSize: 8, PretrainEpochs: 2, FinetuneEpochs: 4, Patience: 0, LearningRate: 3e-3, Threads: 1);
+    /// <summary>File extension of experiment files.</summary>
+    public const string FileExtension = ".json";
 
-    /// <summary>
-    /// Fits about 10 minutes on 2 cores with the demo corpus (1,152 unlabelled and 288 labelled clips) and
-    /// 3 seeds: 21 pre-training + 24 fine-tuning runs. Measured (ABLATION.md): with 32 channels, 3 pre-training and
-    /// 12 fine-tuning epochs the whole command took 4 min 18 s (corpus generation 37 s, labelling and features
-    /// about 60 s, a pre-training epoch 1.3 s = 36 steps of batch 32 on 6 chunks × 50 frames); these numbers
-    /// spend the rest of the budget on a wider encoder and longer training.
-    /// </summary>
-    public static AblationProfile Demo { get; } = new(
-        "demo",
-        new ModelConfig { ConvChannels = 48, AttentionHidden = 16, Dropout = 0.2 },
-        new ChunkingConfig { ChunkFrames = 50, ChunkCount = 6 },
-        BatchSize: 32, PretrainEpochs: 5, FinetuneEpochs: 20, Patience: 6, LearningRate: 2e-3, Threads: 1);
+    private static readonly Lazy<IReadOnlyList<AblationProfile>> LazyBuiltIn = new(() =>
+        new[] { "tiny", "demo", "paper" }.Select(name => FromJson(ReadEmbedded(name), $"experiments/{name}{FileExtension}")).ToList());
 
-    /// <summary>
-    /// The paper-sized setup (docs/METHOD.md, "Pre-training and fine-tuning") on the user's manifests: the
-    /// default encoder (128 channels, D = 256), m = 100 frames (1 s) and C = 11 chunks, batch 32, Adam at 1e-3,
-    /// 20 pre-training epochs and up to 50 fine-tuning epochs with patience 5 (TRAINING.md defaults).
-    /// </summary>
-    public static AblationProfile Paper { get; } = new(
-        "paper",
-        new ModelConfig(),
-        new ChunkingConfig(),
-        BatchSize: 32, PretrainEpochs: 20, FinetuneEpochs: 50, Patience: 5, LearningRate: 1e-3, Threads: 2);
+    /// <summary>Seconds-scale, for tests (<c>experiments/tiny.json</c>).</summary>
+    public static AblationProfile Tiny => Named("tiny");
 
-    public static IReadOnlyList<AblationProfile> BuiltIn { get; } = [Tiny, Demo, Paper];
+    /// <summary>README's main command, about 10 minutes on 2 cores (<c>experiments/demo.json</c>).</summary>
+    public static AblationProfile Demo => Named("demo");
 
-    /// <summary>The built-in profile called <paramref name="name"/>; the error lists the known ones.</summary>
+    /// <summary>The paper-sized setup on the user's manifests (<c>experiments/paper.json</c>).</summary>
+    public static AblationProfile Paper => Named("paper");
+
+    public static IReadOnlyList<AblationProfile> BuiltIn => LazyBuiltIn.Value;
+
+    /// <summary>The built-in experiment called <paramref name="name"/>; the error lists the known ones.</summary>
     public static AblationProfile Named(string name) =>
         BuiltIn.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown profile '{name}'; known profiles: {string.Join(", ", BuiltIn.Select(p => p.Name))}", nameof(name));
+        ?? throw new ArgumentException($"unknown profile '{name}'; known profiles: {string.Join(", ", BuiltIn.Select(p => p.Name))} (or give an experiment file: a path ending in {FileExtension})", nameof(name));
+
+    /// <summary>
+    /// A built-in experiment by name, or an experiment file by path (anything ending in <c>.json</c> or naming an existing
+    /// file), so notebooks' <c>profile</c> parameter and the CLI accept both.
+    /// </summary>
+    public static AblationProfile Resolve(string nameOrPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        return nameOrPath.EndsWith(FileExtension, StringComparison.OrdinalIgnoreCase) || File.Exists(nameOrPath)
+            ? Load(nameOrPath)
+            : Named(nameOrPath);
+    }
+
+    /// <summary>Reads an experiment file; errors name the file and what is wrong.</summary>
+    public static AblationProfile Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"{path}: experiment file does not exist");
+        }
+        var profile = FromJson(File.ReadAllText(path), path);
+        // A copied file that still says "demo" would share the built-in's default output folder and run names.
+        return BuiltIn.Any(b => string.Equals(b.Name, profile.Name, StringComparison.OrdinalIgnoreCase)) && profile != Named(profile.Name)
+            ? throw new ArgumentException($"{path}: names itself '{profile.Name}' like the built-in experiment but differs from it; give it a name of its own (\"name\": \"...\")")
+            : profile;
+    }
+
+    /// <summary>Parses and validates an experiment; <paramref name="source"/> names it in errors.</summary>
+    public static AblationProfile FromJson(string json, string source)
+    {
+        AblationProfile? profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<AblationProfile>(json, TrainingConfig.JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{source}: invalid experiment at line {e.LineNumber + 1}: {e.Message}", e);
+        }
+        if (profile is null)
+        {
+            throw new ArgumentException($"{source}: empty experiment file");
+        }
+        if (profile.Model is null || profile.Chunking is null)
+        {
+            throw new ArgumentException($"{source}: \"model\" and \"chunking\" are required (use {{}} for the defaults)");
+        }
+        if (string.IsNullOrWhiteSpace(profile.Name))
+        {
+            profile = profile with { Name = Path.GetFileNameWithoutExtension(source) };
+        }
+        try
+        {
+            profile.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{source}: {e.Message}", e);
+        }
+        return profile;
+    }
+
+    /// <summary>The experiment as the results folder stores it (<c>experiment.json</c>): every field, defaults included.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingConfig.JsonOptions);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    public void Validate()
+    {
+        if (Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
+        {
+            throw new ArgumentException($"name '{Name}' must be usable as a folder name");
+        }
+        if (BatchSize < 1 || PretrainEpochs < 1 || FinetuneEpochs < 1 || Patience < 0 || Threads < 0 || Seeds < 1)
+        {
+            throw new ArgumentException(
+                $"batchSize, pretrainEpochs, finetuneEpochs and seeds must be ≥ 1, patience and threads ≥ 0 (got {BatchSize}, {PretrainEpochs}, {FinetuneEpochs}, {Seeds}, {Patience}, {Threads})");
+        }
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+        {
+            throw new ArgumentException($"learningRate must be a positive number, got {LearningRate}");
+        }
+        Model.Validate();
+        Chunking.Validate();
+    }
+
+    private static string ReadEmbedded(string name)
+    {
+        var resource = $"SerNotebooks.Experiments.{name}{FileExtension}";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"built-in experiment '{resource}' is missing from the library build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

@@ -33,6 +33,9 @@ public static class AblationRunner
     public const string SummaryFileName = "summary.csv";
     public const string PlanFileName = "ablation.json";
 
+    /// <summary>The experiment the runs were made with, as a file a user can copy, edit and run again (<c>--experiment</c>).</summary>
+    public const string ExperimentFileName = "experiment.json";
+
     /// <summary>Relative change of a metric vs the baseline run with the same seed (and fold), in percent.</summary>
     public static string RelativeChangeColumn(string metric) => metric + "_rel_change_pct";
 
@@ -191,6 +194,8 @@ public static class AblationRunner
         };
         AtomicFile.WriteAllText(Path.Combine(root, PlanFileName),
             JsonSerializer.Serialize(description, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        // The results folder keeps a copy of the experiment (SpeechBrain keeps its hyperparameter file the same way).
+        AtomicFile.WriteAllText(Path.Combine(root, ExperimentFileName), profile.ToJson() + "\n");
     }
 
     /// <summary>

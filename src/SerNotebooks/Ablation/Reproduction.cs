@@ -50,7 +50,7 @@ public static class Reproduction
         if (string.Equals(corpus, DemoCorpus, StringComparison.OrdinalIgnoreCase))
         {
             folder = Path.Combine(root, "corpus");
-            var size = profile.Name switch { "tiny" => DemoCorpusSize.Tiny, "paper" => DemoCorpusSize.Large, _ => DemoCorpusSize.Demo };
+            var size = profile.DemoCorpus;
             log?.Invoke($"demo corpus ({size.ToString().ToLowerInvariant()}) in {folder}");
             DemoCorpusGenerator.Generate(folder, size);
         }

@@ -62,7 +62,8 @@ public sealed class NotebookExperiment
     public FeatureExtractor Features => _features.Value;
 
     /// <summary>
-    /// Opens the experiment a notebook's parameters name. <paramref name="runs"/> empty means the default output
+    /// Opens the experiment a notebook's parameters name: <paramref name="profile"/> is a built-in experiment's name
+    /// (tiny, demo, paper) or the path of an experiment file. <paramref name="runs"/> empty means the default output
     /// folder of <c>sernb reproduce --profile <paramref name="profile"/></c> (<c>reports/reproduce-&lt;profile&gt;</c>).
     /// <paramref name="folds"/> ≥ 3 evaluates by k-fold cross-validation by actor (<c>sernb reproduce --folds k</c>);
     /// 0 follows the output folder: the protocol of the ablation last started there (its ablation.json), else the
@@ -81,7 +82,7 @@ public sealed class NotebookExperiment
         {
             SpeakerFolds.RequireValidCount(folds);
         }
-        var resolvedProfile = AblationProfile.Named(profile);
+        var resolvedProfile = AblationProfile.Resolve(profile);
         var output = string.IsNullOrWhiteSpace(runs)
             ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
             : Path.GetFullPath(runs);

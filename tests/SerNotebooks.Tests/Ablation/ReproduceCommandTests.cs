@@ -62,6 +62,29 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnExperimentFileRunsAsItsOwnExperimentAndTheResultsFolderKeepsACopy()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "one-seed.json");
+        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\"", "\"name\": \"tiny-one-seed\"", StringComparison.Ordinal)
+            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+        var output = Path.Combine(_root, "out");
+
+        var (exit, text) = Invoke(["reproduce", "--experiment", file, "--no-notebooks", "--out", output]);
+
+        Assert.True(exit == 0, text);
+        Assert.Contains("profile tiny-one-seed, 8 configurations × 1 seed(s)", text); // the seeds come from the file
+        var kept = AblationProfile.Load(Path.Combine(output, AblationRunner.ExperimentFileName));
+        Assert.Equal(AblationProfile.Load(file), kept);
+        Assert.Equal(8, ResultsTable.ReadRunsCsv(Path.Combine(output, AblationRunner.RunsFileName)).RowCount);
+
+        (exit, text) = Invoke(["reproduce", "--experiment", file, "--profile", "tiny", "--out", output]);
+        Assert.Equal(1, exit);
+        Assert.Contains("either --profile or --experiment", text);
+    }
+
+    [Fact]
     public void AnUnknownProfileOrAMissingManifestFolderIsAClearError()
     {
         var (exit, output) = Invoke(["reproduce", "--profile", "huge", "--out", _root]);

@@ -1,0 +1,89 @@
+using SerNotebooks.Ablation;
+using SerNotebooks.Demo;
+using SerNotebooks.Tests.Data;
+
+namespace SerNotebooks.Tests.Ablation;
+
+/// <summary>Experiments are files: the built-in profiles are the checked-in experiments/*.json, and a copied, edited file is a new experiment.</summary>
+public class ExperimentFileTests
+{
+    [Theory]
+    [InlineData("tiny", DemoCorpusSize.Tiny)]
+    [InlineData("demo", DemoCorpusSize.Demo)]
+    [InlineData("paper", DemoCorpusSize.Large)]
+    public void EachBuiltInProfileIsItsCheckedInExperimentFile(string name, DemoCorpusSize corpus)
+    {
+        var file = TestWav.RepositoryFile($"experiments/{name}.json");
+
+        var loaded = AblationProfile.Load(file);
+
+        Assert.Equal(AblationProfile.Named(name), loaded);
+        Assert.Equal(name, loaded.Name);
+        Assert.Equal(corpus, loaded.DemoCorpus);
+        Assert.Equal(loaded, AblationProfile.Resolve(file));
+        Assert.Equal(loaded, AblationProfile.Resolve(name));
+        Assert.False(string.IsNullOrWhiteSpace(loaded.Description));
+    }
+
+    [Fact]
+    public void TheDemoExperimentKeepsItsDocumentedNumbers()
+    {
+        var demo = AblationProfile.Demo;
+        Assert.Equal((48, 16, 0.2), (demo.Model.ConvChannels, demo.Model.AttentionHidden, demo.Model.Dropout));
+        Assert.Equal((50, 6), (demo.Chunking.ChunkFrames, demo.Chunking.ChunkCount));
+        Assert.Equal((32, 5, 20, 6, 0.002, 1, 3), (demo.BatchSize, demo.PretrainEpochs, demo.FinetuneEpochs, demo.Patience, demo.LearningRate, demo.Threads, demo.Seeds));
+        // Fields a file leaves out take the model's defaults.
+        Assert.Equal(new SerNotebooks.Models.ModelConfig(), AblationProfile.Paper.Model);
+    }
+
+    [Fact]
+    public void ACopiedAndEditedFileIsANewExperimentThatRoundTrips()
+    {
+        using var folder = new TestWav.TempFolder();
+        var path = Path.Combine(folder.Path, "wider.json");
+        File.WriteAllText(path, File.ReadAllText(TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\",", "", StringComparison.Ordinal)
+            .Replace("\"convChannels\": 16", "\"convChannels\": 24", StringComparison.Ordinal));
+
+        var wider = AblationProfile.Load(path);
+
+        Assert.Equal("wider", wider.Name); // no name in the file: its file name
+        Assert.Equal(24, wider.Model.ConvChannels);
+        Assert.Equal(AblationProfile.Tiny with { Name = "wider", Model = AblationProfile.Tiny.Model with { ConvChannels = 24 } }, wider);
+        var copy = Path.Combine(folder.Path, "copy.json");
+        File.WriteAllText(copy, wider.ToJson());
+        Assert.Equal(wider, AblationProfile.Load(copy));
+    }
+
+    [Theory]
+    [InlineData("\"convChannels\": 16", "\"convChanels\": 16", "convChanels")]
+    [InlineData("\"batchSize\": 8", "\"batchSize\": 0", "batchSize")]
+    [InlineData("\"learningRate\": 0.003", "\"learningRate\": -1", "learningRate")]
+    [InlineData("\"demoCorpus\": \"tiny\"", "\"demoCorpus\": \"huge\"", "line")]
+    public void ABadFieldIsRefusedNamingTheFileAndTheField(string original, string broken, string expected)
+    {
+        using var folder = new TestWav.TempFolder();
+        var path = Path.Combine(folder.Path, "broken.json");
+        File.WriteAllText(path, File.ReadAllText(TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\"", "\"name\": \"broken\"", StringComparison.Ordinal)
+            .Replace(original, broken, StringComparison.Ordinal));
+
+        var error = Assert.Throws<ArgumentException>(() => AblationProfile.Load(path));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void AnEditedCopyThatStillCallsItselfABuiltInIsRefused()
+    {
+        using var folder = new TestWav.TempFolder();
+        var path = Path.Combine(folder.Path, "demo.json");
+        File.WriteAllText(path, File.ReadAllText(TestWav.RepositoryFile("experiments/demo.json")).Replace("\"batchSize\": 32", "\"batchSize\": 16", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ArgumentException>(() => AblationProfile.Load(path));
+
+        Assert.Contains("give it a name of its own", error.Message);
+        Assert.Throws<ArgumentException>(() => AblationProfile.Resolve("no-such-profile"));
+    }
+}
