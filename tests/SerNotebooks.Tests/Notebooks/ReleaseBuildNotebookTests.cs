@@ -11,7 +11,7 @@ namespace SerNotebooks.Tests.Notebooks;
 public sealed class ReleaseBuildCopy : IAsyncLifetime
 {
     private static readonly string[] RootFiles = ["SerNotebooks.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json"];
-    private static readonly string[] Folders = ["src", "notebooks", "data-manifests"];
+    private static readonly string[] Folders = ["src", "notebooks", "data-manifests", "experiments"];
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "sernb-release-build-" + Guid.NewGuid().ToString("N"));
 
