@@ -9,6 +9,7 @@ using SerNotebooks.Faces;
 using SerNotebooks.Features;
 using SerNotebooks.Notebooks;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Controls;
 using Spectre.Console;
 
 namespace SerNotebooks.Cli.Commands;
@@ -68,7 +69,7 @@ internal static class LabelsCommand
             manifests = manifestFolders.Select(folder => Manifest.Load(folder.FullName)).ToList();
             registry = RegistryWith(new EnergyVariationTask(energyOptions));
             taskNames = string.IsNullOrWhiteSpace(taskList)
-                ? registry.All.Select(t => t.Name).ToList()
+                ? registry.PretextTasks.Select(t => t.Name).ToList()
                 : taskList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var name in taskNames)
             {
@@ -141,7 +142,9 @@ internal static class LabelsCommand
         var registry = new PretextTaskRegistry();
         foreach (var task in PretextTaskRegistry.CreateDefault().All)
         {
-            registry.Register(task.Name == energy.Name ? energy : task);
+            registry.Register(task.Name == energy.Name ? energy
+                : task is ShuffledTask { Inner.Name: var inner } && inner == energy.Name ? new ShuffledTask(energy)
+                : task);
         }
         return registry;
     }

@@ -189,6 +189,11 @@ public sealed class PretextLabelling : IPretextLabelSource
         {
             throw new ArgumentException("no pretext task selected", nameof(taskNames));
         }
+        var entries = items.Select(i => i.Entry).ToList();
+        if (tasks.OfType<Controls.ICorpusRequirement>().Select(t => t.Refusal(entries)).FirstOrDefault(r => r is not null) is { } refusal)
+        {
+            throw new ArgumentException(refusal, nameof(taskNames));
+        }
         string scope;
         IReadOnlyList<string> trainingIds;
         if (trainingClipIds is null)

@@ -10,12 +10,21 @@ public sealed class PretextTaskRegistry
 
     public IReadOnlyList<IPretextTask> All => _tasks;
 
+    /// <summary>The tasks that are not controls (<see cref="Controls.IControlTask"/>): what "every task" means.</summary>
+    public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not Controls.IControlTask).ToList();
+
     public static PretextTaskRegistry CreateDefault()
     {
         var registry = new PretextTaskRegistry();
         registry.Register(new EnergyVariationTask());
         registry.Register(new Faces.FacialActivationTask());
         registry.Register(new Faces.AuEmotionTask());
+        // Controls (Controls/): shown apart from the paper's tasks, labelled only when asked for by name.
+        registry.Register(new Controls.OracleEmotionTask());
+        foreach (var paperTask in registry.All.Where(t => t is not Controls.IControlTask).ToList())
+        {
+            registry.Register(new Controls.ShuffledTask(paperTask));
+        }
         return registry;
     }
 
