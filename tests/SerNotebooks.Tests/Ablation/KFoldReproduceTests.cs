@@ -77,7 +77,19 @@ public sealed class KFoldReproduceTests : IDisposable
         var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
         Assert.Equal("3-fold-by-actor", ResultsTable.EvaluationOf(summary));
         Assert.Equal(3, summary.GetColumn<int>(ResultsTable.RunsColumn).Get("baseline"));
-        Assert.Equal(3, summary.GetColumn<double>(MetricNames.MacroF1 + "_pairs").Get("au-emotion"));
+        // Design change: the pair is the seed (its folds averaged, as they share its pre-trained encoder), so one
+        // seed × 3 folds is 1 pair, not the 3 (seed, fold) pairs of before, and the tests are undefined.
+        Assert.Equal(1, summary.GetColumn<double>(MetricNames.MacroF1 + "_pairs").Get("au-emotion"));
+        Assert.Equal("seed (mean over 3 folds)", summary.GetColumn<string>(ResultsTable.PairUnitColumn).Get("au-emotion"));
+        Assert.False(summary.GetColumn<double>(MetricNames.MacroF1 + "_t_p_holm").TryGet("au-emotion").HasValue);
+        // The speaker-bootstrap interval, recomputed from the predictions joined with the manifest's speakers: each
+        // fold resamples its own test speakers.
+        var auEmotion = plan.Finetuning.Where(f => f.Configuration == "au-emotion").Select(f => RunPredictions.Join(f.Configuration, f.Seed, f.FoldName,
+            PredictionsFile.Read(Path.Combine(_root, f.RelativeDirectory, "predictions.csv")), speakerOf)).ToArray();
+        var interval = SpeakerBootstrap.MacroF1(auEmotion);
+        Assert.Equal(interval.Low, summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_low").Get("au-emotion"), 15);
+        Assert.Equal(interval.High, summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_high").Get("au-emotion"), 15);
+        Assert.InRange(interval.Low, 0, interval.High);
         using (var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, AblationRunner.PlanFileName))))
         {
             Assert.Equal("3-fold-by-actor", description.RootElement.GetProperty("protocol").GetString());
