@@ -236,8 +236,9 @@ public static class ReproduceCommand
     {
         var summary = result.Ablation.Summary;
         var kFold = result.Ablation.Runs.Any(r => r.Fold is not null);
-        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; paired tests pair runs by {(kFold ? "seed and fold" : "seed")})");
-        var table = new Table().AddColumns("configuration", "runs", "macro P", "macro R", "macro F1", "Δ F1 %", "t-test p", "Wilcoxon p");
+        var compared = summary.Configurations.Count - 1;
+        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; 95 % CI of macro F1: bootstrap over test speakers; paired tests pair {(kFold ? "seeds, each the mean over its folds (the folds of a seed share its pre-trained encoder)" : "runs by seed")}; Holm: p adjusted across the {compared} configurations)");
+        var table = new Table().AddColumns("configuration", "runs", "pairs", "macro P", "macro R", "macro F1", "F1 95% CI", "Δ F1 %", "t-test p", "t p Holm", "Wilcoxon p", "W p Holm");
         foreach (var configuration in summary.Configurations)
         {
             string Cell(string metric) => $"{Format(configuration[metric].Mean)} ± {Format(configuration[metric].Std)}";
@@ -245,10 +246,14 @@ public static class ReproduceCommand
             table.AddRow(
                 Markup.Escape(configuration.Configuration),
                 configuration.Runs.ToString(CultureInfo.InvariantCulture),
+                configuration.Pairing is { } pairing ? Markup.Escape(ReportFrames.PairsText(pairing)) : "",
                 Cell(MetricNames.MacroPrecision), Cell(MetricNames.MacroRecall), Cell(MetricNames.MacroF1),
+                configuration.MacroF1Interval is { } interval ? $"{Format(interval.Low)}–{Format(interval.High)}" : "",
                 comparison is null ? "" : Format(comparison.RelativeChangePercent),
                 comparison is null ? "" : Format(comparison.TTest.PValue),
-                comparison is null ? "" : Format(comparison.Wilcoxon.PValue));
+                comparison is null ? "" : Format(comparison.TTestPHolm),
+                comparison is null ? "" : Format(comparison.Wilcoxon.PValue),
+                comparison is null ? "" : Format(comparison.WilcoxonPHolm));
         }
         console.Write(table);
         console.MarkupLineInterpolated($"runs table: {result.Ablation.RunsCsvPath}");

@@ -140,12 +140,15 @@ public static class AblationRunner
 
     /// <summary>
     /// Recomputes every fine-tuning run's metrics from its predictions.csv (ClassificationReport, scikit-learn's
-    /// definitions) and writes the runs table and the summary atomically.
+    /// definitions) and writes the runs table and the summary atomically. The summary's macro-F1 intervals resample
+    /// test speakers: each utterance's speaker comes from the manifests named by the run's config.json.
     /// </summary>
     public static AblationResult WriteTables(AblationPlan plan, string outputDirectory)
     {
         var root = Path.GetFullPath(outputDirectory);
         var runs = new List<RunMetrics>();
+        var predictions = new List<RunPredictions>();
+        var speakers = new ManifestSpeakers();
         foreach (var run in plan.Finetuning)
         {
             var folder = new RunFolder(Path.Combine(root, run.RelativeDirectory));
@@ -153,10 +156,20 @@ public static class AblationRunner
             {
                 throw new InvalidOperationException($"{folder.PredictionsPath}: missing; the run '{run.RelativeDirectory}' has not finished");
             }
-            var report = ClassificationReport.FromPredictions(PredictionsFile.Read(folder.PredictionsPath));
+            var set = PredictionsFile.Read(folder.PredictionsPath);
+            var report = ClassificationReport.FromPredictions(set);
             runs.Add(RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName));
+            try
+            {
+                predictions.Add(RunPredictions.Join(run.Configuration, run.Seed, run.FoldName, set, speakers.Of(folder)));
+            }
+            catch (ArgumentException e)
+            {
+                // Predictions that do not belong to the run's manifest: the folder is inconsistent, not the caller's argument.
+                throw new InvalidOperationException($"{folder.PredictionsPath}: {e.Message}", e);
+            }
         }
-        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol);
+        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol, predictions: predictions);
         var withChange = runs.Select(r =>
         {
             var baseline = runs.FirstOrDefault(b => b.Configuration == AblationPlan.Baseline && b.PairKey == r.PairKey);
@@ -174,6 +187,36 @@ public static class AblationRunner
         ResultsTable.WriteCsv(ResultsTable.RunsFrame(withChange, plan.Protocol), runsPath);
         ResultsTable.WriteCsv(ResultsTable.SummaryFrame(summary), summaryPath, ResultsTable.ConfigurationColumn);
         return new AblationResult(runsPath, summaryPath, runs, summary, 0, 0);
+    }
+
+    /// <summary>Utterance id → speaker of the manifests a run was trained and tested on (its config.json), each manifest read once.</summary>
+    private sealed class ManifestSpeakers
+    {
+        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _byManifests = new(StringComparer.Ordinal);
+
+        public IReadOnlyDictionary<string, string> Of(RunFolder run)
+        {
+            var manifests = TrainingConfig.Load(run.ConfigPath).Manifests;
+            var key = string.Join('\n', manifests);
+            if (!_byManifests.TryGetValue(key, out var speakerOf))
+            {
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var directory in manifests)
+                {
+                    foreach (var entry in Manifest.Load(directory).Entries)
+                    {
+                        if (map.TryGetValue(entry.Id, out var other) && other != entry.Speaker)
+                        {
+                            throw new InvalidOperationException($"{run.ConfigPath}: utterance '{entry.Id}' has speaker '{other}' in one manifest and '{entry.Speaker}' in {directory}");
+                        }
+                        map[entry.Id] = entry.Speaker;
+                    }
+                }
+                speakerOf = map;
+                _byManifests[key] = speakerOf;
+            }
+            return speakerOf;
+        }
     }
 
     private static void WritePlan(AblationPlan plan, AblationCorpus corpus, AblationProfile profile, string root)

@@ -34,7 +34,7 @@ public static class EvaluationCharts
     /// <summary>
     /// Bars of each configuration's mean paired difference from the baseline (one trace per compared metric),
     /// in percentage points, or in percent of the baseline mean when <paramref name="relative"/>; error bar =
-    /// std of the paired differences. Hover text gives both tests' p-values.
+    /// std of the paired (seed-level) differences. Hover text gives the pairs and both tests' p-values, raw and Holm-adjusted.
     /// </summary>
     public static GenericChart DeltaVersusBaseline(AblationSummary summary, bool relative = false, string? title = null)
     {
@@ -54,7 +54,7 @@ public static class EvaluationCharts
                 comparisons.Select(c => relative ? c.RelativeChangePercent : 100 * c.MeanDifference).ToArray(),
                 comparisons.Select(c => c.StdDifference * (relative ? 100 / c.BaselineMean : 100)).ToArray(),
                 comparisons.Select((c, i) => string.Create(CultureInfo.InvariantCulture,
-                    $"{configurations[i]} vs {summary.Baseline}: {c.Pairs} pairs, paired t p = {FormatP(c.TTest.PValue)}, Wilcoxon p = {FormatP(c.Wilcoxon.PValue)}")).ToArray());
+                    $"{configurations[i]} vs {summary.Baseline}: {c.Pairs} pairs ({others[i].Pairing!.Unit}), paired t p = {FormatP(c.TTest.PValue)} (Holm {FormatP(c.TTestPHolm)}), Wilcoxon p = {FormatP(c.Wilcoxon.PValue)} (Holm {FormatP(c.WilcoxonPHolm)})")).ToArray());
         });
         return PlotlyObjects.Chart(traces, PlotlyObjects.Layout(
             title ?? $"Change versus {summary.Baseline} (mean ± std of paired differences)",

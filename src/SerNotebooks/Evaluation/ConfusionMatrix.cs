@@ -55,6 +55,31 @@ public sealed class ConfusionMatrix
         return new ConfusionMatrix(classNames.ToArray(), counts) { Total = trueLabels.Count };
     }
 
+    /// <summary>
+    /// A matrix from counts already tallied (rows = true classes, columns = predicted classes), e.g. the sum of
+    /// several speakers' matrices in a bootstrap sample; the counts are copied.
+    /// </summary>
+    public static ConfusionMatrix FromCounts(IReadOnlyList<string> classNames, long[,] counts)
+    {
+        ValidateClassNames(classNames);
+        ArgumentNullException.ThrowIfNull(counts);
+        var k = classNames.Count;
+        if (counts.GetLength(0) != k || counts.GetLength(1) != k)
+        {
+            throw new ArgumentException($"The counts are {counts.GetLength(0)} × {counts.GetLength(1)} for {k} classes.", nameof(counts));
+        }
+        long total = 0;
+        foreach (var count in counts)
+        {
+            if (count < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(counts), count, "a count cannot be negative.");
+            }
+            total += count;
+        }
+        return new ConfusionMatrix(classNames.ToArray(), (long[,])counts.Clone()) { Total = total };
+    }
+
     /// <summary>Utterances of class <paramref name="classIndex"/> in the truth (the row sum): sklearn's support.</summary>
     public long Support(int classIndex) => Enumerable.Range(0, ClassCount).Sum(j => _counts[classIndex, j]);
 

@@ -10,6 +10,9 @@ namespace SerNotebooks.Evaluation;
 /// </summary>
 public static class ReportFrames
 {
+    /// <summary>The <see cref="AblationTable"/> column of the number of pairs and what a pair is.</summary>
+    public const string PairsColumn = "pairs";
+
     /// <summary>Rows: each class, then "macro avg" and "weighted avg"; columns precision, recall, f1, support,
     /// predicted. Same layout as sklearn's <c>classification_report</c>.</summary>
     public static Frame<string, string> ClassificationTable(ClassificationReport report)
@@ -41,9 +44,11 @@ public static class ReportFrames
     }
 
     /// <summary>
-    /// The ablation table for reading: per configuration, the evaluation protocol (when the summary names it), runs, "mean ± std" of each metric in
-    /// <paramref name="metrics"/> (default macro P/R/F1 and accuracy), and for each compared metric the
-    /// relative change versus the baseline and both p-values (formatted; the baseline row shows "—").
+    /// The ablation table for reading: per configuration, the evaluation protocol (when the summary names it), runs,
+    /// the pairs of the paired tests ("3 seeds", "3 seeds (mean over 4 folds)"), "mean ± std" of each metric in
+    /// <paramref name="metrics"/> (default macro P/R/F1 and accuracy) — macro-F1 followed by its 95 % speaker-bootstrap
+    /// interval when the summary has one — and for each compared metric the relative change versus the baseline and
+    /// both p-values, raw and Holm-adjusted (formatted; the baseline row shows "—").
     /// </summary>
     public static Frame<string, string> AblationTable(AblationSummary summary, IReadOnlyList<string>? metrics = null, string numberFormat = "0.000")
     {
@@ -58,9 +63,14 @@ public static class ReportFrames
             Add(ResultsTable.EvaluationColumn, _ => evaluation);
         }
         Add(ResultsTable.RunsColumn, c => c.Runs.ToString(CultureInfo.InvariantCulture));
+        Add(PairsColumn, c => c.Pairing is { } pairing ? PairsText(pairing) : "—");
         foreach (var metric in shown)
         {
             Add(metric, c => c[metric].Format(numberFormat));
+            if (metric == MetricNames.MacroF1 && summary.HasMacroF1Intervals)
+            {
+                Add(IntervalColumn(metric), c => c.MacroF1Interval!.Format(numberFormat));
+            }
         }
         foreach (var metric in summary.ComparedMetrics)
         {
@@ -70,8 +80,20 @@ public static class ReportFrames
                     : "—";
             Add($"{metric} Δ%", c => Cell(c, x => x.RelativeChangePercent, "+0.0;-0.0;0.0"));
             Add($"{metric} t-test p", c => Cell(c, x => x.TTest.PValue, "0.000"));
+            Add($"{metric} t-test p (Holm)", c => Cell(c, x => x.TTestPHolm, "0.000"));
             Add($"{metric} Wilcoxon p", c => Cell(c, x => x.Wilcoxon.PValue, "0.000"));
+            Add($"{metric} Wilcoxon p (Holm)", c => Cell(c, x => x.WilcoxonPHolm, "0.000"));
         }
         return builder.Frame;
+    }
+
+    /// <summary>The column of a metric's bootstrap interval: <c>macro_f1 95% CI</c>.</summary>
+    public static string IntervalColumn(string metric) => $"{metric} 95% CI";
+
+    /// <summary>"3 seeds", or "3 seeds (mean over 4 folds)" under k-fold.</summary>
+    public static string PairsText(SeedPairing pairing)
+    {
+        ArgumentNullException.ThrowIfNull(pairing);
+        return (pairing.Pairs == 1 ? "1 seed" : $"{pairing.Pairs} seeds") + pairing.FoldsNote;
     }
 }

@@ -6,9 +6,9 @@ namespace SerNotebooks.Evaluation;
 /// <summary>
 /// The ablation results as Deedle frames and their CSV files (written atomically, invariant culture, missing
 /// values as empty fields): the per-run table (one row per configuration × seed [× fold]) and the summary
-/// table (one row per configuration: mean and std of every metric, and for each compared metric the paired
-/// difference from the baseline, relative change, t-test and Wilcoxon results). Column names are in
-/// EVALUATION.md.
+/// table (one row per configuration: mean and std of every metric, the speaker-bootstrap interval of macro-F1,
+/// what a pair is, and for each compared metric the paired difference from the baseline, relative change, t-test
+/// and Wilcoxon results with their Holm-adjusted p-values). Column names are in EVALUATION.md.
 /// </summary>
 public static class ResultsTable
 {
@@ -16,6 +16,17 @@ public static class ResultsTable
     public const string SeedColumn = "seed";
     public const string FoldColumn = "fold";
     public const string RunsColumn = "runs";
+
+    /// <summary>What one pair of the paired tests is, e.g. <c>seed</c> or <c>seed (mean over 4 folds)</c>; empty for the baseline.</summary>
+    public const string PairUnitColumn = "pair_unit";
+
+    /// <summary>Suffixes of the bootstrap interval's bounds: <c>macro_f1_ci_low</c>, <c>macro_f1_ci_high</c>.</summary>
+    public const string IntervalLowSuffix = "_ci_low";
+
+    public const string IntervalHighSuffix = "_ci_high";
+
+    /// <summary>Suffix of a Holm-adjusted p-value column: <c>macro_f1_t_p_holm</c>, <c>macro_f1_wilcoxon_p_holm</c>.</summary>
+    public const string HolmSuffix = "_holm";
 
     /// <summary>The evaluation protocol (e.g. <c>test-split</c>, <c>5-fold-by-actor</c>): the same in every row.</summary>
     public const string EvaluationColumn = "evaluation";
@@ -96,10 +107,17 @@ public static class ResultsTable
             builder.Add(EvaluationColumn, new Series<string, string>(keys, keys.Select(_ => evaluation).ToArray()));
         }
         builder.Add(RunsColumn, new Series<string, int>(keys, summary.Configurations.Select(c => c.Runs).ToArray()));
+        // Null is Deedle's missing value: the baseline's field is left empty.
+        builder.Add(PairUnitColumn, new Series<string, string?>(keys, summary.Configurations.Select(c => c.Pairing?.Unit).ToArray()));
         foreach (var metric in summary.MetricNamesInOrder)
         {
             AddColumn(metric + "_mean", c => c[metric].Mean);
             AddColumn(metric + "_std", c => c[metric].Std);
+            if (metric == MetricNames.MacroF1 && summary.HasMacroF1Intervals)
+            {
+                AddColumn(metric + IntervalLowSuffix, c => c.MacroF1Interval!.Low);
+                AddColumn(metric + IntervalHighSuffix, c => c.MacroF1Interval!.High);
+            }
         }
         foreach (var metric in summary.ComparedMetrics)
         {
@@ -111,8 +129,10 @@ public static class ResultsTable
             AddColumn(metric + "_rel_change_pct", c => Comparison(c, x => x.RelativeChangePercent));
             AddColumn(metric + "_t", c => Comparison(c, x => x.TTest.T));
             AddColumn(metric + "_t_p", c => Comparison(c, x => x.TTest.PValue));
+            AddColumn(metric + "_t_p" + HolmSuffix, c => Comparison(c, x => x.TTestPHolm));
             AddColumn(metric + "_wilcoxon_w_plus", c => Comparison(c, x => x.Wilcoxon.WPlus));
             AddColumn(metric + "_wilcoxon_p", c => Comparison(c, x => x.Wilcoxon.PValue));
+            AddColumn(metric + "_wilcoxon_p" + HolmSuffix, c => Comparison(c, x => x.WilcoxonPHolm));
         }
         return builder.Frame;
     }
@@ -186,7 +206,7 @@ public static class ResultsTable
         {
             header = csv.Read() && csv.ReadHeader() && csv.HeaderRecord is { } h ? h : throw new EvaluationFormatException(path, 1, "no header row");
         }
-        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn, EvaluationColumn }.Where(header.Contains).Select(c => c + "=string"));
+        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn, EvaluationColumn, PairUnitColumn }.Where(header.Contains).Select(c => c + "=string"));
         using var stream = File.OpenRead(path);
         return Frame.ReadCsv(stream, hasHeaders: true, inferTypes: true, inferRows: 0,
             schema: schema.Length == 0 ? null : schema,

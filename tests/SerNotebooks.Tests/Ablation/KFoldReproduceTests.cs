@@ -77,7 +77,20 @@ public sealed class KFoldReproduceTests : IDisposable
         var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
         Assert.Equal("3-fold-by-actor", ResultsTable.EvaluationOf(summary));
         Assert.Equal(3, summary.GetColumn<int>(ResultsTable.RunsColumn).Get("baseline"));
-        Assert.Equal(3, summary.GetColumn<double>(MetricNames.MacroF1 + "_pairs").Get("au-emotion"));
+        // Design change: the pair is the seed (its folds averaged, as they share its pre-trained encoder), so one
+        // seed × 3 folds is 1 pair, not the 3 (seed, fold) pairs of before, and the tests are undefined.
+        Assert.Equal(1, summary.GetColumn<double>(MetricNames.MacroF1 + "_pairs").Get("au-emotion"));
+        Assert.Equal("seed (mean over 3 folds)", summary.GetColumn<string>(ResultsTable.PairUnitColumn).Get("au-emotion"));
+        // With 1 pair the t-test is undefined, so its Holm value is too (an all-empty column: Deedle reads it as text).
+        Assert.Contains(MetricNames.MacroF1 + "_t_p_holm", summary.ColumnKeys);
+        // The speaker-bootstrap interval, recomputed from the predictions joined with the manifest's speakers: each
+        // fold resamples its own test speakers.
+        var auEmotion = plan.Finetuning.Where(f => f.Configuration == "au-emotion").Select(f => RunPredictions.Join(f.Configuration, f.Seed, f.FoldName,
+            PredictionsFile.Read(Path.Combine(_root, f.RelativeDirectory, "predictions.csv")), speakerOf)).ToArray();
+        var interval = SpeakerBootstrap.MacroF1(auEmotion);
+        Assert.Equal(interval.Low, summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_low").Get("au-emotion"), 15);
+        Assert.Equal(interval.High, summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_high").Get("au-emotion"), 15);
+        Assert.InRange(interval.Low, 0, interval.High);
         using (var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, AblationRunner.PlanFileName))))
         {
             Assert.Equal("3-fold-by-actor", description.RootElement.GetProperty("protocol").GetString());
@@ -95,6 +108,8 @@ public sealed class KFoldReproduceTests : IDisposable
             Assert.Equal(rows[i][MetricNames.MacroF1], results.Runs[i][MetricNames.MacroF1], 12);
         }
         Assert.Equal("3-fold-by-actor", ReportFrames.AblationTable(results.Summary).GetColumn<string>(ResultsTable.EvaluationColumn).Get("baseline"));
+        Assert.True(double.IsNaN(results.Summary["au-emotion"].VersusBaseline[MetricNames.MacroF1].TTestPHolm));
+        Assert.Equal(interval, results.Summary["au-emotion"].MacroF1Interval);
         // A notebook parameter folds selects k-fold explicitly; k = 2 leaves no fold to train on.
         Assert.Equal(3, NotebookExperiment.Open("demo", "tiny", 1, _root, log: _ => { }, folds: 3).Plan.Folds);
         Assert.Throws<ArgumentOutOfRangeException>(() => NotebookExperiment.Open("demo", "tiny", 1, _root, log: _ => { }, folds: 2));

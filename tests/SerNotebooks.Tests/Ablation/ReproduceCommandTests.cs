@@ -46,6 +46,18 @@ public sealed class ReproduceCommandTests : IDisposable
         var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
         Assert.Equal(plan.Configurations, summary.RowKeys);
         Assert.Equal(AblationPlan.TestSplitProtocol, ResultsTable.EvaluationOf(summary));
+        Assert.Equal("seed", summary.GetColumn<string>(ResultsTable.PairUnitColumn).Get("au-emotion"));
+        Assert.Contains(MetricNames.MacroF1 + "_t_p_holm", summary.ColumnKeys);
+        Assert.Contains(MetricNames.MacroF1 + "_wilcoxon_p_holm", summary.ColumnKeys);
+        var ciLow = summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_low");
+        var ciHigh = summary.GetColumn<double>(MetricNames.MacroF1 + "_ci_high");
+        Assert.All(plan.Configurations, c => Assert.InRange(ciLow.Get(c), 0, ciHigh.Get(c)));
+        // The printed table has the pairs, the interval and the Holm-adjusted p-values.
+        foreach (var header in new[] { "pairs", "F1 95% CI", "t p Holm", "W p Holm" })
+        {
+            Assert.Contains(header, output);
+        }
+        Assert.Contains("Holm: p adjusted across the 7 configurations", output);
         var charts = Directory.GetFiles(Path.Combine(_root, Reproduction.ChartsFolder), "*.html");
         Assert.Equal(3 + 8 + 1, charts.Length);
         foreach (var chart in charts)

@@ -42,7 +42,8 @@ public sealed class ChartTests : IDisposable
         Assert.Equal(["energy", "energy+face"], Property<string[]>(traces[0], "x"));
         Assert.Equal(100 * 0.11 / 3, Property<double?[]>(traces[0], "y")[0]!.Value, 10);
         Assert.Equal(0.0, Property<double?[]>(traces[0], "y")[1]!.Value, 12);
-        Assert.Contains("Wilcoxon p = 0.2500", Property<string[]>(traces[0], "hovertext")[0]);
+        Assert.Contains("Wilcoxon p = 0.2500 (Holm 0.5000)", Property<string[]>(traces[0], "hovertext")[0]);
+        Assert.Contains("3 pairs (seed)", Property<string[]>(traces[0], "hovertext")[0]);
 
         var relative = Traces(EvaluationCharts.DeltaVersusBaseline(Summary(), relative: true));
         Assert.Equal(100 * 0.11 / 1.72, Property<double?[]>(relative[0], "y")[0]!.Value, 10);

@@ -117,4 +117,26 @@ public class ClassificationReportTests
         Assert.Throws<ArgumentException>(() => ClassificationReport.Compute([0], [0], ["a", "a"]));
         Assert.Throws<ArgumentException>(() => ClassificationReport.Compute([], [], ["a"]));
     }
+
+    [Fact]
+    public void AMatrixFromTalliedCountsIsTheMatrixOfThoseLabels()
+    {
+        int[] truth = [0, 0, 1, 2, 2, 2];
+        int[] predicted = [0, 1, 1, 2, 0, 2];
+        var built = ConfusionMatrix.Build(truth, predicted, ["a", "b", "c"]);
+        var counts = new long[3, 3];
+        for (var i = 0; i < truth.Length; i++)
+        {
+            counts[truth[i], predicted[i]]++;
+        }
+
+        var fromCounts = ConfusionMatrix.FromCounts(["a", "b", "c"], counts);
+        counts[0, 0] = 99; // copied, not kept
+
+        Assert.Equal(built.ToRows(), fromCounts.ToRows());
+        Assert.Equal(built.Total, fromCounts.Total);
+        Assert.Equal(ClassificationReport.FromConfusion(built).Macro, ClassificationReport.FromConfusion(fromCounts).Macro);
+        Assert.Throws<ArgumentException>(() => ConfusionMatrix.FromCounts(["a", "b"], new long[3, 3]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfusionMatrix.FromCounts(["a"], new long[,] { { -1 } }));
+    }
 }

@@ -41,5 +41,28 @@ public class ReportFramesTests
         Assert.Equal("0.128", table.GetColumn<string>("macro_precision t-test p").Get("energy"));
         Assert.Equal("0.250", table.GetColumn<string>("macro_precision Wilcoxon p").Get("energy"));
         Assert.Equal("+6.4", table.GetColumn<string>("macro_precision Δ%").Get("energy"));
+        Assert.Equal("3 seeds", table.GetColumn<string>(ReportFrames.PairsColumn).Get("energy"));
+        Assert.Equal("—", table.GetColumn<string>(ReportFrames.PairsColumn).Get("baseline"));
+        // Two configurations compared: Holm doubles the smaller p (0.25 → 0.5) and leaves the larger (1) at 1.
+        Assert.Equal("0.500", table.GetColumn<string>("macro_precision Wilcoxon p (Holm)").Get("energy"));
+        Assert.Equal("1.000", table.GetColumn<string>("macro_precision Wilcoxon p (Holm)").Get("energy+face"));
+        Assert.Equal("—", table.GetColumn<string>("macro_precision t-test p (Holm)").Get("baseline"));
+        Assert.DoesNotContain(ReportFrames.IntervalColumn(MetricNames.MacroF1), table.ColumnKeys);
+    }
+
+    [Fact]
+    public void AblationTableShowsTheSpeakerIntervalAfterMacroF1AndFoldAveragedPairs()
+    {
+        var runs = AblationSummaryTests.ThreeConfigurationsThreeSeeds().Select(r => r with { Fold = "1" })
+            .Concat(AblationSummaryTests.ThreeConfigurationsThreeSeeds().Select(r => r with { Fold = "2" })).ToArray();
+        var predictions = runs.Select(r => SpeakerBootstrapTests.Predictions(r.Configuration, r.Seed, [$"{r.Fold}a", $"{r.Fold}b"], (_, c, repetition) => repetition == 0 ? (c + 1) % 3 : c, fold: r.Fold));
+        var summary = AblationSummary.Compute(runs, "baseline", predictions: predictions);
+
+        var table = ReportFrames.AblationTable(summary);
+
+        var columns = table.ColumnKeys.ToList();
+        Assert.Equal(columns.IndexOf(MetricNames.MacroF1) + 1, columns.IndexOf("macro_f1 95% CI"));
+        Assert.Equal(summary["energy"].MacroF1Interval!.Format(), table.GetColumn<string>("macro_f1 95% CI").Get("energy"));
+        Assert.Equal("3 seeds (mean over 2 folds)", table.GetColumn<string>(ReportFrames.PairsColumn).Get("energy"));
     }
 }

@@ -168,4 +168,55 @@ public class StatisticsTests
         Assert.True(double.IsNaN(MeanStd.Of([0.3]).Std));
         Assert.Equal("0.300", MeanStd.Of([0.3]).Format());
     }
+
+    [Fact]
+    public void HolmAdjustmentStepsDownKeepsTheOrderAndCapsAtOne()
+    {
+        // By hand, m = 5, sorted 0.01, 0.011, 0.02, 0.6, 0.7:
+        //   5·0.01 = 0.05; 4·0.011 = 0.044 → max(0.05, 0.044) = 0.05 (the monotonicity step);
+        //   3·0.02 = 0.06; 2·0.6 = 1.2 → 1 (the cap); 1·0.7 = 0.7 → max(1, 0.7) = 1.
+        // statsmodels' multipletests(method='holm') algorithm transcribed in numpy 1.24 gives [0.06, 0.05, 0.05, 1, 1].
+        var adjusted = HolmBonferroni.Adjust([0.02, 0.011, 0.01, 0.7, 0.6]);
+
+        Assert.Equal([0.06, 0.05, 0.05, 1.0, 1.0], adjusted, (a, b) => Math.Abs(a - b) < 1e-15);
+    }
+
+    [Fact]
+    public void HolmAdjustmentGivesTiesTheSameValueAndLeavesUndefinedTestsOutOfTheFamily()
+    {
+        // m = 4 defined p-values (the NaN is not a comparison that could be made): 4·0.001, 3·0.04, max(2·0.04, 0.12), 1·0.2.
+        var adjusted = HolmBonferroni.Adjust([0.001, 0.04, double.NaN, 0.04, 0.2]);
+
+        Assert.Equal(0.004, adjusted[0], 15);
+        Assert.Equal(0.12, adjusted[1], 15);
+        Assert.True(double.IsNaN(adjusted[2]));
+        Assert.Equal(0.12, adjusted[3], 15);
+        Assert.Equal(0.2, adjusted[4], 15);
+        Assert.Empty(HolmBonferroni.Adjust([]));
+        Assert.Equal([0.3], HolmBonferroni.Adjust([0.3]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HolmBonferroni.Adjust([0.5, 1.5]));
+    }
+
+    [Theory]
+    // Reference values: numpy 1.24 percentile(x, 100·q) (linear interpolation, the default) of the 7 values below.
+    [InlineData(0.0, 0.1)]
+    [InlineData(0.025, 0.115)]
+    [InlineData(0.5, 0.3)]
+    [InlineData(0.975, 0.8699999999999999)]
+    [InlineData(1.0, 0.9)]
+    public void QuantileInterpolatesLikeNumpy(double q, double expected)
+    {
+        double[] sorted = [0.1, 0.2, 0.25, 0.3, 0.5, 0.7, 0.9];
+
+        Assert.Equal(expected, Quantile.OfSorted(sorted, q), 15);
+    }
+
+    [Fact]
+    public void QuantileRefusesUnsortedOrEmptyInput()
+    {
+        Assert.Throws<ArgumentException>(() => Quantile.OfSorted([0.2, 0.1], 0.5));
+        Assert.Throws<ArgumentException>(() => Quantile.OfSorted([], 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Quantile.OfSorted([0.1], 1.5));
+        Assert.Equal(0.4, Quantile.OfSorted([0.4], 0.975));
+    }
 }
