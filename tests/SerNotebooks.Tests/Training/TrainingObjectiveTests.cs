@@ -260,6 +260,38 @@ public sealed class TrainingObjectiveTests : IDisposable
             v => Assert.Equal(v, double.Parse(((float)v).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))));
     }
 
+    [Fact]
+    public void RunsInterruptedAcrossTheWarmUpOrWithAPretextDevSetResumeToTheSameNumbers()
+    {
+        var finetune = FineTuning with { Epochs = 3, EncoderWarmupEpochs = 1, EncoderLearningRateScale = 0.5 };
+        var pretrain = Pretraining with { Epochs = 3, Patience = 2 };
+        foreach (var (name, config, labels) in new[] { ("finetune", finetune, Array.Empty<PretextLabelSet>()), ("pretrain", pretrain, [Mood()]) })
+        {
+            using var wholeData = Dataset();
+            var whole = TrainingRun.RunInMemory(config, RunDirectory(name + "-whole"), wholeData, labels);
+
+            var run = RunDirectory(name + "-interrupted");
+            using (var cancellation = new CancellationTokenSource())
+            {
+                using var firstData = Dataset();
+                var stopAfterEpoch1 = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if (p.Phase == TrainingPhase.EpochEnd && p.Epoch == 1)
+                    {
+                        cancellation.Cancel();
+                    }
+                });
+                Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.RunInMemory(config, run, firstData, labels, stopAfterEpoch1, cancellation.Token));
+            }
+            using var resumedData = Dataset();
+            var resumed = TrainingRun.RunInMemory(config, run, resumedData, labels);
+
+            Assert.Equal(whole.Metrics, resumed.Metrics);
+            Assert.Equal(whole.BestEpoch, resumed.BestEpoch);
+            Assert.Equal(File.ReadAllBytes(new RunFolder(RunDirectory(name + "-whole")).BestModelPath), File.ReadAllBytes(new RunFolder(run).BestModelPath));
+        }
+    }
+
     private static (Dictionary<string, float[]> Encoder, Dictionary<string, float[]> Head) Snapshot(EmotionClassifier classifier)
     {
         static Dictionary<string, float[]> Values(torch.nn.Module module) => module.state_dict()
