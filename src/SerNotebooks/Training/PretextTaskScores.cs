@@ -4,9 +4,11 @@ namespace SerNotebooks.Training;
 
 /// <summary>
 /// One pretext task's scores on held-out clips: the unweighted mean cross-entropy (nats) over the labelled entries,
-/// accuracy, balanced accuracy (mean recall over the classes present) and the information gained over the label prior.
+/// accuracy, balanced accuracy (mean recall over the classes present) and the information gained over the label prior;
+/// <see cref="WeightedCrossEntropy"/> is the class-weighted mean the task trains on (equal to the cross-entropy for an
+/// unweighted task), which is what the best epoch is chosen by.
 /// </summary>
-public sealed record PretextTaskScores(long Labelled, double CrossEntropy, double Accuracy, double BalancedAccuracy, double PriorEntropy)
+public sealed record PretextTaskScores(long Labelled, double CrossEntropy, double WeightedCrossEntropy, double Accuracy, double BalancedAccuracy, double PriorEntropy)
 {
     /// <summary>
     /// H(prior) − dev cross-entropy, in nats: how much better than always predicting the training label frequencies
@@ -16,10 +18,15 @@ public sealed record PretextTaskScores(long Labelled, double CrossEntropy, doubl
 }
 
 /// <summary>Accumulates <see cref="PretextTaskScores"/> over evaluation batches.</summary>
-public sealed class PretextTaskScoring(int classes, double priorEntropy)
+/// <param name="classes">K.</param>
+/// <param name="priorEntropy">Entropy of the task's training labels (nats).</param>
+/// <param name="classWeights">The task's training class weights, or null when it trains unweighted.</param>
+public sealed class PretextTaskScoring(int classes, double priorEntropy, IReadOnlyList<double>? classWeights = null)
 {
     private readonly long[,] confusion = new long[classes, classes];
     private double crossEntropySum;
+    private double weightedSum;
+    private double weightSum;
     private long labelled;
 
     /// <summary>Adds a batch: <paramref name="logits"/> [..., K], <paramref name="labels"/> [...] with −1 for missing.</summary>
@@ -35,12 +42,16 @@ public sealed class PretextTaskScoring(int classes, double priorEntropy)
         }
         var chosenLogits = flatLogits.index_select(0, valid);
         var targets = flatLabels.index_select(0, valid);
-        crossEntropySum += nn.functional.cross_entropy(chosenLogits, targets, reduction: nn.Reduction.Sum).item<float>();
+        var perEntry = nn.functional.cross_entropy(chosenLogits, targets, reduction: nn.Reduction.None).data<float>().ToArray();
         var predicted = chosenLogits.argmax(1).data<long>().ToArray();
         var truth = targets.data<long>().ToArray();
         for (var i = 0; i < truth.Length; i++)
         {
             confusion[truth[i], predicted[i]]++;
+            var weight = classWeights?[(int)truth[i]] ?? 1.0;
+            crossEntropySum += perEntry[i];
+            weightedSum += weight * perEntry[i];
+            weightSum += weight;
         }
         labelled += truth.Length;
     }
@@ -49,7 +60,7 @@ public sealed class PretextTaskScoring(int classes, double priorEntropy)
     {
         if (labelled == 0)
         {
-            return new PretextTaskScores(0, double.NaN, double.NaN, double.NaN, priorEntropy);
+            return new PretextTaskScores(0, double.NaN, double.NaN, double.NaN, double.NaN, priorEntropy);
         }
         var correct = 0L;
         var recalls = new List<double>();
@@ -66,6 +77,7 @@ public sealed class PretextTaskScoring(int classes, double priorEntropy)
                 recalls.Add((double)confusion[k, k] / row);
             }
         }
-        return new PretextTaskScores(labelled, crossEntropySum / labelled, (double)correct / labelled, recalls.Average(), priorEntropy);
+        return new PretextTaskScores(labelled, crossEntropySum / labelled, weightSum > 0 ? weightedSum / weightSum : double.NaN,
+            (double)correct / labelled, recalls.Average(), priorEntropy);
     }
 }

@@ -8,7 +8,9 @@ namespace SerNotebooks.Training;
 /// <summary>
 /// Pre-training: the encoder and one head per pretext task, the masked multi-task loss (class-weighted for imbalanced
 /// tasks), and per epoch each task's pretext dev cross-entropy, accuracy, balanced accuracy and information gain. The
-/// best epoch has the lowest pretext dev loss (Σ_t w_t · unweighted dev CE_t); without a dev split, the lowest training loss.
+/// best epoch has the lowest pretext dev objective, the training loss measured on the dev speakers (Σ_t w_t · dev CE_t,
+/// class-weighted where the task trains weighted); without a dev split, the lowest training loss. The reported
+/// per-task dev losses and information gains are unweighted (they are compared with the prior's entropy).
 /// </summary>
 internal sealed class PretrainingObjective : ITrainingObjective
 {
@@ -37,7 +39,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
         TrainTaskColumns = TaskNames.Select(t => $"train_loss_{t}").ToArray();
         Columns = data.Dev.Length == 0
             ? TrainTaskColumns
-            : [.. TrainTaskColumns, "dev_loss", .. TaskNames.Select(t => $"dev_loss_{t}"),
+            : [.. TrainTaskColumns, "dev_loss", "dev_objective", .. TaskNames.Select(t => $"dev_loss_{t}"),
                 .. TaskNames.SelectMany(t => new[] { $"dev_accuracy_{t}", $"dev_balanced_accuracy_{t}", $"dev_info_gain_{t}" })];
     }
 
@@ -51,7 +53,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
 
     public IReadOnlyList<string> TaskNames { get; }
 
-    public string ScoreDescription => data.Dev.Length > 0 ? "lower pretext dev loss" : "lower training loss";
+    public string ScoreDescription => data.Dev.Length > 0 ? "lower pretext dev objective" : "lower training loss";
 
     public bool CanStopEarly => data.Dev.Length > 0;
 
@@ -66,8 +68,9 @@ internal sealed class PretrainingObjective : ITrainingObjective
         {
             return -row["train_loss"];
         }
-        var (devLoss, scores) = Evaluate(data.Dev);
+        var (devLoss, devObjective, scores) = Evaluate(data.Dev);
         row["dev_loss"] = devLoss;
+        row["dev_objective"] = devObjective;
         for (var t = 0; t < TaskNames.Count; t++)
         {
             row[$"dev_loss_{TaskNames[t]}"] = scores[t].CrossEntropy;
@@ -75,7 +78,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
             row[$"dev_balanced_accuracy_{TaskNames[t]}"] = scores[t].BalancedAccuracy;
             row[$"dev_info_gain_{TaskNames[t]}"] = scores[t].InformationGain;
         }
-        return -devLoss;
+        return -devObjective;
     }
 
     public IReadOnlyDictionary<string, double> Finish(RunFolder folder)
@@ -88,7 +91,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
             AtomicFile.WriteAllText(Path.Combine(folder.LabelsDirectory, set.TaskName + ".state.json"), set.LabellerStateJson);
         }
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        var (trainLoss, trainScores) = Evaluate(data.Train);
+        var (trainLoss, _, trainScores) = Evaluate(data.Train);
         metrics["train_loss"] = trainLoss;
         for (var t = 0; t < TaskNames.Count; t++)
         {
@@ -108,8 +111,9 @@ internal sealed class PretrainingObjective : ITrainingObjective
         }
         if (data.Dev.Length > 0)
         {
-            var (devLoss, scores) = Evaluate(data.Dev);
+            var (devLoss, devObjective, scores) = Evaluate(data.Dev);
             metrics["dev_loss"] = devLoss;
+            metrics["dev_objective"] = devObjective;
             for (var t = 0; t < TaskNames.Count; t++)
             {
                 var task = TaskNames[t];
@@ -123,11 +127,14 @@ internal sealed class PretrainingObjective : ITrainingObjective
         return metrics;
     }
 
-    /// <summary>Unweighted cross-entropy and scores per task on <paramref name="indices"/>; the total is Σ_t w_t·CE_t.</summary>
-    private (double Total, PretextTaskScores[] Scores) Evaluate(int[] indices)
+    /// <summary>
+    /// Scores per task on <paramref name="indices"/>; Total = Σ_t w_t·CE_t (unweighted), Objective = the same with each
+    /// task's class weights (the training loss on these clips).
+    /// </summary>
+    private (double Total, double Objective, PretextTaskScores[] Scores) Evaluate(int[] indices)
     {
         model.eval();
-        var scoring = data.Tasks.Select((t, i) => new PretextTaskScoring(t.Classes.Count, priors[i].PriorEntropy)).ToArray();
+        var scoring = data.Tasks.Select((t, i) => new PretextTaskScoring(t.Classes.Count, priors[i].PriorEntropy, classWeights[i])).ToArray();
         using (torch.no_grad())
         {
             foreach (var rows in data.Batches(indices))
@@ -143,7 +150,8 @@ internal sealed class PretrainingObjective : ITrainingObjective
         }
         var scores = scoring.Select(s => s.Scores()).ToArray();
         var total = scores.Select((s, t) => double.IsNaN(s.CrossEntropy) ? 0 : s.CrossEntropy * taskWeights[t]).Sum();
-        return (total, scores);
+        var objective = scores.Select((s, t) => double.IsNaN(s.WeightedCrossEntropy) ? 0 : s.WeightedCrossEntropy * taskWeights[t]).Sum();
+        return (total, objective, scores);
     }
 
     private static ClassFrequencies TrainingLabels(TaskLabelTensor task, int[] train)

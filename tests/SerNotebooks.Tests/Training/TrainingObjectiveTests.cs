@@ -109,6 +109,13 @@ public sealed class TrainingObjectiveTests : IDisposable
         Assert.Equal(0.5, scores.BalancedAccuracy, 10);   // recall 1 for class 0, 0 for class 1
         Assert.Equal(0.562335 - crossEntropy, scores.InformationGain, 5);
         Assert.True(scores.InformationGain < 0);
+        Assert.Equal(scores.CrossEntropy, scores.WeightedCrossEntropy, 10);
+
+        // With class weights (1, 3) the weighted mean counts the class-1 entry 3 times; the plain cross-entropy is unchanged.
+        var weighted = new PretextTaskScoring(2, prior.PriorEntropy, [1.0, 3.0]);
+        weighted.Add(torch.tensor(new float[] { logit, 0, logit, 0, logit, 0 }, [3, 2]), torch.tensor(new long[] { 0, 0, 1 }));
+        Assert.Equal(crossEntropy, weighted.Scores().CrossEntropy, 5);
+        Assert.Equal(-(2 * Math.Log(0.8) + 3 * Math.Log(0.2)) / 5, weighted.Scores().WeightedCrossEntropy, 5);
     }
 
     [Fact]
@@ -155,7 +162,7 @@ public sealed class TrainingObjectiveTests : IDisposable
     }
 
     [Fact]
-    public void PretrainingPicksTheEpochWithTheLowestDevLossAndReportsPerTaskDevScoresAndClassWeights()
+    public void PretrainingPicksTheEpochWithTheLowestDevObjectiveAndReportsPerTaskDevScoresAndClassWeights()
     {
         using var dataset = Dataset();
         var run = RunDirectory("pretrain");
@@ -163,9 +170,10 @@ public sealed class TrainingObjectiveTests : IDisposable
 
         var rows = new RunFolder(run).ReadMetrics(int.MaxValue);
         Assert.Equal(4, rows.Count);
-        var devLosses = rows.Select(r => r["dev_loss"]).ToArray();
-        Assert.Equal(Array.IndexOf(devLosses, devLosses.Min()) + 1, result.BestEpoch);
-        Assert.Equal(devLosses.Min(), result.Metrics["dev_loss"], 6);
+        var devObjectives = rows.Select(r => r["dev_objective"]).ToArray();
+        Assert.Equal(Array.IndexOf(devObjectives, devObjectives.Min()) + 1, result.BestEpoch);
+        Assert.Equal(devObjectives.Min(), result.Metrics["dev_objective"], 6);
+        Assert.Equal(rows[result.BestEpoch - 1]["dev_loss"], result.Metrics["dev_loss"], 6);
         foreach (var row in rows)
         {
             Assert.Equal(row["dev_loss_mood"], row["dev_loss"], 10);   // one task, weight 1
@@ -184,6 +192,7 @@ public sealed class TrainingObjectiveTests : IDisposable
         using var unweightedData = Dataset();
         var unweighted = TrainingRun.RunInMemory(Pretraining with { ClassWeighting = ClassWeighting.Off }, RunDirectory("pretrain-off"), unweightedData, [Mood()]);
         Assert.Equal(0, unweighted.Metrics["class_weighted_mood"]);
+        Assert.Equal(unweighted.Metrics["dev_loss"], unweighted.Metrics["dev_objective"], 10);
         Assert.DoesNotContain("class_weight_mood_calm", unweighted.Metrics.Keys);
         Assert.Contains("\"classWeighting\": \"off\"", File.ReadAllText(new RunFolder(RunDirectory("pretrain-off")).ConfigPath));
     }
