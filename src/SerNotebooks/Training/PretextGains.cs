@@ -19,9 +19,10 @@ namespace SerNotebooks.Training;
 /// <param name="Epochs">Epochs trained (early stopping included).</param>
 /// <param name="BestEpoch">The epoch kept.</param>
 /// <param name="Seconds">Training seconds per run (sum of metrics.csv's per-epoch seconds).</param>
+/// <param name="ClassWeighted">True when the task trained with class weights (in any of the runs).</param>
 public sealed record PretextGainRow(
     string Task, string Runs, int Seeds, double PriorEntropy, double DevCrossEntropy, double InformationGain,
-    double DevAccuracy, double DevBalancedAccuracy, double Epochs, double BestEpoch, double Seconds);
+    double DevAccuracy, double DevBalancedAccuracy, double Epochs, double BestEpoch, double Seconds, bool ClassWeighted = false);
 
 /// <summary>
 /// Did pre-training learn each pretext task? Reads finished pre-training runs (final-metrics.json, metrics.csv) and
@@ -62,7 +63,8 @@ public static class PretextGains
                 rows.Add(new PretextGainRow(task, name, group.Count, Mean("prior_entropy"), Mean("dev_loss"), Mean("dev_info_gain"),
                     Mean("dev_accuracy"), Mean("dev_balanced_accuracy"),
                     group.Average(r => r.Result!.EpochsRun), group.Average(r => r.Result!.BestEpoch),
-                    group.Average(r => r.Folder.ReadMetrics(int.MaxValue).Sum(row => row.TryGetValue("seconds", out var s) ? s : 0))));
+                    group.Average(r => r.Folder.ReadMetrics(int.MaxValue).Sum(row => row.TryGetValue("seconds", out var s) ? s : 0)),
+                    group.Any(r => r.Result!.Metrics.TryGetValue($"class_weighted_{task}", out var w) && w > 0)));
             }
         }
         return rows;
@@ -83,6 +85,7 @@ public static class PretextGains
             epochs = r.Epochs,
             best_epoch = r.BestEpoch,
             seconds = Math.Round(r.Seconds, 1),
+            class_weighted = r.ClassWeighted,
         }).ToList());
 
     /// <summary>
@@ -100,8 +103,11 @@ public static class PretextGains
                 ? $"{r.Task}: learned — dev cross-entropy {F(r.DevCrossEntropy)} nats vs prior entropy {F(r.PriorEntropy)}, a gain of {F(r.InformationGain)} nats " +
                   $"({r.InformationGain / r.PriorEntropy:P0} of the prior's uncertainty removed), dev balanced accuracy {F(r.DevBalancedAccuracy)} ({r.Runs}, mean of {r.Seeds} seed(s))."
                 : $"{r.Task}: NO GAIN over the label prior — dev cross-entropy {F(r.DevCrossEntropy)} nats vs prior entropy {F(r.PriorEntropy)} " +
-                  $"(gain {F(r.InformationGain)} nats ≤ {F(NoGainThreshold)}), dev balanced accuracy {F(r.DevBalancedAccuracy)}: the encoder predicts this task " +
-                  $"on new speakers no better than its class frequencies ({r.Runs}, mean of {r.Seeds} seed(s)).")
+                  $"(gain {F(r.InformationGain)} nats ≤ {F(NoGainThreshold)}), dev balanced accuracy {F(r.DevBalancedAccuracy)}: on new speakers the encoder's " +
+                  $"probabilities for this task are no better than always predicting its training class frequencies ({r.Runs}, mean of {r.Seeds} seed(s))." +
+                  (r.ClassWeighted
+                      ? " It trained class-weighted, which pushes predictions towards the rare classes and raises the unweighted cross-entropy; the balanced accuracy says how much of that bought recall."
+                      : ""))
             .ToList();
     }
 }

@@ -55,6 +55,7 @@ public sealed class PretextGainsTests : IDisposable
         var verdicts = PretextGains.Verdicts(rows);
         Assert.StartsWith("au: NO GAIN", verdicts[0]);
         Assert.Contains("gain -0.010 nats", verdicts[0]);
+        Assert.DoesNotContain("class-weighted", verdicts[0]);
         Assert.StartsWith("energy: learned", verdicts[1]);
     }
 }
