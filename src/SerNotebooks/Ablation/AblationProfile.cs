@@ -39,6 +39,25 @@ public sealed record AblationProfile(
     DemoCorpusSize DemoCorpus = DemoCorpusSize.Demo,
     string? Description = null)
 {
+    /// <summary>
+    /// Share of the pre-training corpus's speakers held out as the pretext dev set (TrainingConfig.PretextDevSpeakerShare):
+    /// the best pre-training epoch is the one with the lowest pretext dev loss, and the per-task information gain is
+    /// measured on these speakers.
+    /// </summary>
+    public double PretextDevSpeakerShare { get; init; } = 0.2;
+
+    /// <summary>Pre-training early stopping on the pretext dev loss (0 = run all <see cref="PretrainEpochs"/>).</summary>
+    public int PretrainPatience { get; init; }
+
+    /// <summary>
+    /// Fine-tuning: the encoder's learning rate as a multiple of <see cref="LearningRate"/>. The same for the baseline and
+    /// the pre-trained configurations, so that they differ only in the encoder's initial weights.
+    /// </summary>
+    public double EncoderLearningRateScale { get; init; } = 1.0;
+
+    /// <summary>Fine-tuning: head-only epochs before the encoder trains (the same for every configuration).</summary>
+    public int EncoderWarmupEpochs { get; init; }
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 
@@ -140,6 +159,11 @@ public sealed record AblationProfile(
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
         {
             throw new ArgumentException($"learningRate must be a positive number, got {LearningRate}");
+        }
+        if (!(PretextDevSpeakerShare >= 0 && PretextDevSpeakerShare < 1) || PretrainPatience < 0 || !(EncoderLearningRateScale > 0) || EncoderWarmupEpochs < 0)
+        {
+            throw new ArgumentException(
+                $"pretextDevSpeakerShare must be in [0, 1), encoderLearningRateScale > 0, pretrainPatience and encoderWarmupEpochs ≥ 0 (got {PretextDevSpeakerShare}, {EncoderLearningRateScale}, {PretrainPatience}, {EncoderWarmupEpochs})");
         }
         Model.Validate();
         Chunking.Validate();

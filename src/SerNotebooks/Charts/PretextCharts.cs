@@ -217,6 +217,24 @@ public static class PretextCharts
             .WithSize(Width: 900, Height: 450);
     }
 
+    /// <summary>
+    /// Information gained over the label prior per pretext task (nats, mean over seeds), one bar group per kind of run
+    /// (the task alone, the largest combination): a bar at or below zero is a task pre-training did not learn.
+    /// </summary>
+    public static GenericChart InformationGain(IReadOnlyList<SerNotebooks.Training.PretextGainRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var charts = rows.GroupBy(r => r.Runs).Select(g => Chart.Column<double, string, string>(
+            g.Select(r => double.IsNaN(r.InformationGain) ? 0 : r.InformationGain).ToArray(),
+            Keys: g.Select(r => r.Task).ToArray(),
+            Name: g.Key,
+            MultiText: g.Select(r => $"dev CE {r.DevCrossEntropy:0.000} vs prior {r.PriorEntropy:0.000} nats").ToArray())).ToList();
+        return Chart.Combine(charts.Count > 0 ? charts : [Chart.Invisible()])
+            .Titled("Pre-training: information gained over the label prior (pretext dev speakers)")
+            .WithYAxisStyle<double, double, string>(TitleText: "prior entropy − dev cross-entropy (nats)")
+            .WithSize(Width: 900, Height: 450);
+    }
+
     private static IEnumerable<GenericChart> BoundaryLines(IReadOnlyList<ChunkSpan> chunks, double low, double high)
     {
         var first = true;

@@ -13,6 +13,18 @@ public enum RunKind
     Finetune,
 }
 
+/// <summary>
+/// Whether a pre-training task's cross-entropy weighs its classes: <c>auto</c> weighs a task whose majority class
+/// holds more than half of its training labels (sqrt-inverse frequency, mean 1, see <see cref="ClassWeights"/>);
+/// <c>off</c> never does.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClassWeighting>))]
+public enum ClassWeighting
+{
+    Auto,
+    Off,
+}
+
 /// <summary>One pretext task of a pre-training run and its weight in the summed loss.</summary>
 public sealed record TaskWeight(string Name, double Weight = 1.0);
 
@@ -55,6 +67,15 @@ public sealed record TrainingConfig
     /// <summary>Pre-training: the tasks and their loss weights.</summary>
     public IReadOnlyList<TaskWeight> Tasks { get; init; } = [];
 
+    /// <summary>
+    /// Pre-training: the share of the speakers of clips without a split that become the pretext dev set
+    /// (<see cref="PretextDevSpeakers"/>: a fixed-seed deal of speaker ids, never of clips); 0 = no pretext dev set.
+    /// </summary>
+    public double PretextDevSpeakerShare { get; init; }
+
+    /// <summary>Pre-training: class-weighted cross-entropy for imbalanced tasks (see <see cref="Training.ClassWeighting"/>).</summary>
+    public ClassWeighting ClassWeighting { get; init; } = ClassWeighting.Auto;
+
     /// <summary>Pre-training from the CLI: folder of label files written by <c>PretextLabelSetFile</c>.</summary>
     public string? LabelsDirectory { get; init; }
 
@@ -63,6 +84,15 @@ public sealed record TrainingConfig
 
     /// <summary>Fine-tuning: keep the encoder's weights (and batch-norm statistics) fixed and train the head only.</summary>
     public bool FreezeEncoder { get; init; }
+
+    /// <summary>
+    /// Fine-tuning: the encoder's learning rate is this × <see cref="OptimizerConfig.LearningRate"/> (its own Adam
+    /// parameter group); the head always trains at the full rate.
+    /// </summary>
+    public double EncoderLearningRateScale { get; init; } = 1.0;
+
+    /// <summary>Fine-tuning: the first this many epochs train the head only (encoder frozen as with <see cref="FreezeEncoder"/>), then the encoder joins.</summary>
+    public int EncoderWarmupEpochs { get; init; }
 
     /// <summary>Fine-tuning: emotion classes, in head order.</summary>
     public IReadOnlyList<string> Emotions { get; init; } = CremaDEmotions;
@@ -77,7 +107,10 @@ public sealed record TrainingConfig
 
     public int Epochs { get; init; } = 20;
 
-    /// <summary>Fine-tuning: stop after this many epochs without a better dev macro-F1 (0 = never stop early).</summary>
+    /// <summary>
+    /// Stop after this many epochs without a better dev score (0 = never stop early): fine-tuning's dev macro-F1,
+    /// pre-training's pretext dev loss (pre-training without a dev split never stops early).
+    /// </summary>
     public int Patience { get; init; } = 5;
 
     public int Seed { get; init; } = 1;
@@ -163,6 +196,22 @@ public sealed record TrainingConfig
         }
         Model.Validate();
         Chunking.Validate();
+        if (!(PretextDevSpeakerShare >= 0 && PretextDevSpeakerShare <= 0.5))
+        {
+            throw new ArgumentException($"pretextDevSpeakerShare must be in [0, 0.5] (got {PretextDevSpeakerShare})");
+        }
+        if (!(EncoderLearningRateScale > 0 && EncoderLearningRateScale <= 10))
+        {
+            throw new ArgumentException($"encoderLearningRateScale must be in (0, 10] (got {EncoderLearningRateScale})");
+        }
+        if (EncoderWarmupEpochs < 0 || EncoderWarmupEpochs >= Epochs)
+        {
+            throw new ArgumentException($"encoderWarmupEpochs must be ≥ 0 and below epochs ({Epochs}) so the encoder trains at all (got {EncoderWarmupEpochs})");
+        }
+        if (EncoderWarmupEpochs > 0 && FreezeEncoder)
+        {
+            throw new ArgumentException("encoderWarmupEpochs and freezeEncoder exclude each other: a frozen encoder never unfreezes");
+        }
         if (Kind == RunKind.Pretrain)
         {
             if (Tasks.Count == 0)

@@ -179,9 +179,14 @@ public static class TrainingRun
     {
         var clips = new List<(Manifest, ManifestEntry, string)>();
         var known = config.Splits.Train.Concat(config.Splits.Dev).Concat(config.Splits.Test).ToHashSet(StringComparer.Ordinal);
-        foreach (var directory in config.Manifests)
+        var manifests = config.Manifests.Select(d => (Directory: d, Manifest: Manifest.Load(d))).ToArray();
+        var pretextDev = config.Kind == RunKind.Pretrain && config.PretextDevSpeakerShare > 0
+            ? PretextDevSpeakers.Select(
+                manifests.SelectMany(m => m.Manifest.Entries).Where(e => e.Split is null && config.SpeakerSplits?.ContainsKey(e.Speaker) != true).Select(e => e.Speaker),
+                config.PretextDevSpeakerShare)
+            : new HashSet<string>();
+        foreach (var (directory, manifest) in manifests)
         {
-            var manifest = Manifest.Load(directory);
             foreach (var entry in manifest.Entries)
             {
                 string? split = null;
@@ -192,8 +197,9 @@ public static class TrainingRun
                 split ??= entry.Split;
                 if (split is null && config.Kind == RunKind.Pretrain)
                 {
-                    // Unlabelled pre-training corpora have no split column: all of it is training data.
-                    split = config.Splits.Train[0];
+                    // Unlabelled pre-training corpora have no split column: all of it is training data, except the
+                    // pretext dev speakers (PretextDevSpeakerShare).
+                    split = pretextDev.Contains(entry.Speaker) && config.Splits.Dev.Count > 0 ? config.Splits.Dev[0] : config.Splits.Train[0];
                 }
                 if (split is null)
                 {
@@ -250,62 +256,19 @@ public static class TrainingRun
         return x ^ (x >> 31);
     }
 
-    /// <summary>Mean cross-entropy over the entries whose target is not −1; (0, 0) when there are none (never NaN).</summary>
-    public static (Tensor Loss, long Count) MaskedCrossEntropy(Tensor logits, Tensor targets)
-    {
-        var flatLogits = logits.reshape(-1, logits.shape[^1]);
-        var flatTargets = targets.reshape(-1);
-        var valid = flatTargets.ge(0).nonzero().squeeze(1);
-        var count = valid.shape[0];
-        if (count == 0)
-        {
-            return (torch.zeros([], dtype: ScalarType.Float32), 0);
-        }
-        return (nn.functional.cross_entropy(flatLogits.index_select(0, valid), flatTargets.index_select(0, valid)), count);
-    }
+    /// <summary>Mean cross-entropy over the entries whose target is not −1; (0, 0) when there are none (never NaN). See <see cref="PretrainingLoss.MaskedCrossEntropy"/>.</summary>
+    public static (Tensor Loss, long Count) MaskedCrossEntropy(Tensor logits, Tensor targets) => PretrainingLoss.MaskedCrossEntropy(logits, targets);
 
     /// <summary>
-    /// The pre-training loss of one batch, the one every pre-training step minimises: L = Σ_t w_t·L_t over the batch's
-    /// tasks, where L_t is <see cref="MaskedCrossEntropy"/> of task t's logits against its labels in the batch (entries
-    /// labelled −1 are left out). A task with no labelled entry in the batch adds nothing and gets null in
-    /// <c>TaskLosses</c>; <c>Total</c> is null when no task has one (a run then skips the step).
+    /// The pre-training loss of one batch, unweighted by class: L = Σ_t w_t·L_t (see <see cref="PretrainingLoss.MaskedMultiTaskLoss"/>,
+    /// which a run calls with the class weights of its imbalanced tasks).
     /// </summary>
-    /// <param name="logits">Per task name, its head's logits: [B, C, K] for a chunk task, [B, K] for an utterance task
-    /// (<see cref="Models.PretrainingModel"/>'s forward).</param>
-    /// <param name="batch">The batch the logits were computed from; its <see cref="TrainingBatch.TaskNames"/> are the tasks summed.</param>
+    /// <param name="logits">Per task name, its head's logits: [B, C, K] for a chunk task, [B, K] for an utterance task.</param>
+    /// <param name="batch">The batch the logits were computed from.</param>
     /// <param name="weights">w_t, one per task of <paramref name="batch"/> in its order; null weighs every task 1.</param>
-    /// <returns>The total (a scalar tensor with the graph, for backward) and each task's L_t in the batch's task order.</returns>
-    /// <exception cref="ArgumentException">The weights do not match the batch's tasks.</exception>
-    /// <exception cref="KeyNotFoundException">A task of the batch has no logits.</exception>
     public static (Tensor? Total, double?[] TaskLosses) MaskedMultiTaskLoss(
-        IReadOnlyDictionary<string, Tensor> logits, TrainingBatch batch, IReadOnlyList<double>? weights = null)
-    {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(batch);
-        var tasks = batch.TaskNames;
-        if (weights is not null && weights.Count != tasks.Count)
-        {
-            throw new ArgumentException($"{weights.Count} weight(s) for the batch's {tasks.Count} task(s) ({string.Join(", ", tasks)})", nameof(weights));
-        }
-        var taskLosses = new double?[tasks.Count];
-        Tensor? total = null;
-        for (var t = 0; t < tasks.Count; t++)
-        {
-            if (!logits.TryGetValue(tasks[t], out var taskLogits))
-            {
-                throw new KeyNotFoundException($"no logits for task '{tasks[t]}' (logits given for: {string.Join(", ", logits.Keys)})");
-            }
-            var (loss, count) = MaskedCrossEntropy(taskLogits, batch.Labels[tasks[t]]);
-            if (count == 0)
-            {
-                continue;
-            }
-            taskLosses[t] = loss.item<float>();
-            var weighted = loss * (weights?[t] ?? 1.0);
-            total = total is null ? weighted : total + weighted;
-        }
-        return (total, taskLosses);
-    }
+        IReadOnlyDictionary<string, Tensor> logits, TrainingBatch batch, IReadOnlyList<double>? weights = null) =>
+        PretrainingLoss.MaskedMultiTaskLoss(logits, batch, weights);
 
     internal static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using CsvHelper;
 using SerNotebooks.Data;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Features;
@@ -11,25 +9,20 @@ using static TorchSharp.torch;
 
 namespace SerNotebooks.Training;
 
-/// <summary>One run in memory: data, model, optimiser and the epoch loop. Built by <see cref="TrainingRun"/>.</summary>
+/// <summary>
+/// One run in memory: the data and the one epoch loop shared by both stages (batching, checkpoints and resume, best
+/// epoch, early stopping, progress, metrics rows). What differs between pre-training and fine-tuning is the
+/// <see cref="ITrainingObjective"/>. Built by <see cref="TrainingRun"/>.
+/// </summary>
 internal sealed class TrainingSession : IDisposable
 {
     private readonly TrainingConfig config;
     private readonly RunFolder folder;
-    private readonly ChunkedDataset dataset;
+    private readonly TrainingData data;
     private readonly bool ownsDataset;
-    private readonly IReadOnlyList<TaskLabelTensor> tasks;
-    private readonly IReadOnlyList<double> taskWeights;
-    private readonly IReadOnlyList<PretextLabelSet> labelSets;
-    private readonly nn.Module model;
-    private readonly PretrainingModel? pretraining;
-    private readonly EmotionClassifier? classifier;
-    private readonly optim.Optimizer optimizer;
+    private readonly ITrainingObjective objective;
     private readonly IProgress<TrainingProgress>? progress;
     private readonly CancellationToken cancellationToken;
-    private readonly int[] trainIndices;
-    private readonly int[] devIndices;
-    private readonly int[] testIndices;
     private readonly List<string> columns;
 
     private TrainingSession(
@@ -38,45 +31,22 @@ internal sealed class TrainingSession : IDisposable
     {
         this.config = config;
         this.folder = folder;
-        this.dataset = dataset;
         this.ownsDataset = ownsDataset;
-        this.tasks = tasks;
-        this.labelSets = labelSets;
         this.progress = progress;
         this.cancellationToken = cancellationToken;
-        trainIndices = dataset.IndicesOf(TrainingRun.TrainRole);
-        devIndices = dataset.IndicesOf(TrainingRun.DevRole);
-        testIndices = dataset.IndicesOf(TrainingRun.TestRole);
-        if (trainIndices.Length == 0)
+        data = new TrainingData(dataset, tasks, dataset.IndicesOf(TrainingRun.TrainRole), dataset.IndicesOf(TrainingRun.DevRole),
+            dataset.IndicesOf(TrainingRun.TestRole), config.BatchSize);
+        if (data.Train.Length == 0)
         {
             throw new TrainingRunException($"no clips in the training split ({string.Join(", ", config.Splits.Train)})");
         }
 
         // Initialisation depends on the seed only.
         torch.manual_seed(config.Seed);
-        if (config.Kind == RunKind.Pretrain)
-        {
-            taskWeights = config.Tasks.Select(t => t.Weight).ToArray();
-            pretraining = new PretrainingModel(config.Model,
-                tasks.Select(t => new PretextHeadSpec(t.TaskName, t.Granularity, t.Classes.Count)).ToArray());
-            model = pretraining;
-            optimizer = torch.optim.Adam(pretraining.parameters(), config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
-            columns = ["epoch", "train_loss", .. tasks.Select(t => $"train_loss_{t.TaskName}")];
-            if (devIndices.Length > 0)
-            {
-                columns.AddRange(["dev_loss", .. tasks.Select(t => $"dev_loss_{t.TaskName}")]);
-            }
-        }
-        else
-        {
-            taskWeights = [1.0];
-            classifier = TrainingRun.CreateEmotionClassifier(config);
-            model = classifier;
-            var trainable = config.FreezeEncoder ? classifier.Head.parameters() : classifier.parameters();
-            optimizer = torch.optim.Adam(trainable, config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
-            columns = ["epoch", "train_loss", "dev_loss", "dev_accuracy", "dev_macro_f1"];
-        }
-        columns.Add("seconds");
+        objective = config.Kind == RunKind.Pretrain
+            ? new PretrainingObjective(config, data, labelSets)
+            : new FinetuningObjective(config, data);
+        columns = ["epoch", "train_loss", .. objective.Columns, "seconds"];
     }
 
     public static TrainingSession Create(
@@ -201,6 +171,7 @@ internal sealed class TrainingSession : IDisposable
 
     public TrainingResult Run()
     {
+        var model = objective.Model;
         var rows = new List<IReadOnlyDictionary<string, double>>();
         var state = RunFolder.ReadJson<CheckpointState>(folder.LastStatePath);
         if (state is not null)
@@ -212,26 +183,24 @@ internal sealed class TrainingSession : IDisposable
                 new Dictionary<string, double>(), TimeSpan.Zero, null, rows.LastOrDefault(), $"resuming after epoch {state.Epoch}"));
         }
         var epoch = state?.Epoch ?? 0;
-        var bestEpoch = state?.BestEpoch ?? 0;
-        var bestScore = state?.BestScore ?? double.NegativeInfinity;
-        var sinceBest = state?.EpochsWithoutImprovement ?? 0;
-        var stoppedEarly = state?.StoppedEarly ?? false;
-        var stepsPerEpoch = (trainIndices.Length + config.BatchSize - 1) / config.BatchSize;
+        var best = new BestEpochTracker(config.Patience, objective.CanStopEarly, state);
+        var stepsPerEpoch = (data.Train.Length + config.BatchSize - 1) / config.BatchSize;
         var clock = Stopwatch.StartNew();
         var stepsDone = 0;
         var stepsAtStart = epoch * stepsPerEpoch;
+        TimeSpan Remaining() => stepsDone == 0 ? TimeSpan.Zero : clock.Elapsed / stepsDone * Math.Max(0, config.Epochs * stepsPerEpoch - stepsAtStart - stepsDone);
 
-        while (epoch < config.Epochs && !stoppedEarly)
+        while (epoch < config.Epochs && !best.StoppedEarly)
         {
             epoch++;
             var epochClock = Stopwatch.StartNew();
             var epochSeed = TrainingRun.EpochSeed(config.Seed, epoch);
             torch.manual_seed(epochSeed);
-            var order = TrainingRun.Shuffle(trainIndices, epochSeed);
-            SetTrainingMode();
+            var order = TrainingRun.Shuffle(data.Train, epochSeed);
+            objective.BeginEpoch(epoch);
             var lossSum = 0.0;
-            var taskSums = new double[tasks.Count];
-            var taskSteps = new int[tasks.Count];
+            var taskSums = new double[objective.TaskNames.Count];
+            var taskSteps = new int[objective.TaskNames.Count];
             var steps = 0;
             for (var start = 0; start < order.Length; start += config.BatchSize)
             {
@@ -241,7 +210,7 @@ internal sealed class TrainingSession : IDisposable
                 steps++;
                 stepsDone++;
                 lossSum += loss;
-                for (var t = 0; t < tasks.Count; t++)
+                for (var t = 0; t < taskLosses.Length; t++)
                 {
                     if (taskLosses[t] is { } value)
                     {
@@ -249,9 +218,8 @@ internal sealed class TrainingSession : IDisposable
                         taskSteps[t]++;
                     }
                 }
-                var remaining = (config.Epochs * stepsPerEpoch) - stepsAtStart - stepsDone;
                 progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Step, epoch, config.Epochs, steps, stepsPerEpoch, loss,
-                    TaskDictionary(taskLosses), clock.Elapsed, clock.Elapsed / stepsDone * remaining));
+                    TaskDictionary(taskLosses), clock.Elapsed, Remaining()));
             }
 
             var row = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -259,187 +227,61 @@ internal sealed class TrainingSession : IDisposable
                 ["epoch"] = epoch,
                 ["train_loss"] = lossSum / Math.Max(1, steps),
             };
-            if (pretraining is not null)
+            for (var t = 0; t < objective.TrainTaskColumns.Count; t++)
             {
-                for (var t = 0; t < tasks.Count; t++)
-                {
-                    row[$"train_loss_{tasks[t].TaskName}"] = taskSteps[t] == 0 ? double.NaN : taskSums[t] / taskSteps[t];
-                }
+                row[objective.TrainTaskColumns[t]] = taskSteps[t] == 0 ? double.NaN : taskSums[t] / taskSteps[t];
             }
-            double score;
-            if (classifier is not null)
-            {
-                var dev = devIndices.Length > 0 ? devIndices : trainIndices;
-                var evaluation = EvaluateClassifier(dev);
-                row["dev_loss"] = evaluation.Loss;
-                row["dev_accuracy"] = evaluation.Scores.Accuracy;
-                row["dev_macro_f1"] = evaluation.Scores.Macro.F1;
-                score = evaluation.Scores.Macro.F1;
-            }
-            else if (devIndices.Length > 0)
-            {
-                var (devLoss, devTasks) = EvaluatePretraining(devIndices);
-                row["dev_loss"] = devLoss;
-                for (var t = 0; t < tasks.Count; t++)
-                {
-                    row[$"dev_loss_{tasks[t].TaskName}"] = devTasks[t];
-                }
-                score = -devLoss;
-            }
-            else
-            {
-                score = -row["train_loss"];
-            }
+            var score = objective.EvaluateEpoch(row);
             row["seconds"] = Math.Round(epochClock.Elapsed.TotalSeconds, 3);
             rows.Add(row);
 
-            // The first epoch is always "best" so a run whose score is NaN still has a model to finish with.
-            if (score > bestScore || bestEpoch == 0)
+            if (best.Record(epoch, score, config.Epochs))
             {
-                bestScore = score;
-                bestEpoch = epoch;
-                sinceBest = 0;
                 ModelFiles.SaveAtomically(model, folder.BestModelPath);
-                RunFolder.WriteJson(folder.BestStatePath, new { epoch, score = bestScore });
+                RunFolder.WriteJson(folder.BestStatePath, new { epoch, score });
             }
-            else
-            {
-                sinceBest++;
-            }
-            stoppedEarly = classifier is not null && config.Patience > 0 && sinceBest >= config.Patience && epoch < config.Epochs;
-            Checkpoint(epoch, bestEpoch, bestScore, sinceBest, stoppedEarly, rows);
+            Checkpoint(epoch, best, rows);
             progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.EpochEnd, epoch, config.Epochs, steps, stepsPerEpoch,
-                row["train_loss"], new Dictionary<string, double>(), clock.Elapsed,
-                stepsDone == 0 ? null : clock.Elapsed / stepsDone * Math.Max(0, config.Epochs * stepsPerEpoch - stepsAtStart - stepsDone), row,
-                stoppedEarly ? $"no better dev macro-F1 for {sinceBest} epochs: stopping early" : null));
+                row["train_loss"], new Dictionary<string, double>(), clock.Elapsed, Remaining(), row,
+                best.StoppedEarly ? $"no {objective.ScoreDescription} for {best.EpochsWithoutImprovement} epochs: stopping early" : null));
         }
 
-        var result = Finish(epoch, bestEpoch, stoppedEarly);
+        var result = Finish(epoch, best.BestEpoch, best.StoppedEarly);
         progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Finished, epoch, config.Epochs, 0, stepsPerEpoch, 0,
             new Dictionary<string, double>(), clock.Elapsed, TimeSpan.Zero, result.Metrics));
         return result;
     }
 
-    private void SetTrainingMode()
-    {
-        model.train();
-        if (classifier is not null && config.FreezeEncoder)
-        {
-            // A frozen encoder keeps its batch-norm statistics and uses no dropout.
-            classifier.Encoder.eval();
-        }
-    }
-
     private (double Loss, double?[] TaskLosses) TrainStep(int[] batch)
     {
         using var scope = torch.NewDisposeScope();
-        var (total, taskLosses) = Losses(TrainingBatch.Select(dataset, tasks, batch));
+        var (total, taskLosses) = objective.Loss(TrainingBatch.Select(data.Dataset, data.Tasks, batch));
         if (total is null)
         {
             return (0, taskLosses);
         }
-        optimizer.zero_grad();
+        objective.Optimizer.zero_grad();
         total.backward();
-        optimizer.step();
+        objective.Optimizer.step();
         return (total.item<float>(), taskLosses);
     }
 
-    /// <summary>Weighted sum of the tasks' masked losses (<see cref="TrainingRun.MaskedMultiTaskLoss"/>); null when no task has a label in the batch.</summary>
-    private (Tensor? Total, double?[] TaskLosses) Losses(TrainingBatch batch)
-    {
-        if (classifier is not null)
-        {
-            var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
-            var loss = nn.functional.cross_entropy(logits, batch.Labels[tasks[0].TaskName]);
-            return (loss, [loss.item<float>()]);
-        }
-        return TrainingRun.MaskedMultiTaskLoss(pretraining!.forward(batch.Inputs, batch.ChunkMask), batch, taskWeights);
-    }
-
-    private (double Loss, double[] TaskLosses) EvaluatePretraining(int[] indices)
-    {
-        model.eval();
-        var sums = new double[tasks.Count];
-        var counts = new long[tasks.Count];
-        using (torch.no_grad())
-        {
-            for (var start = 0; start < indices.Length; start += config.BatchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var index = torch.tensor(indices.Skip(start).Take(config.BatchSize).Select(i => (long)i).ToArray());
-                var outputs = pretraining!.forward(dataset.Inputs.index_select(0, index), dataset.ChunkMask.index_select(0, index));
-                for (var t = 0; t < tasks.Count; t++)
-                {
-                    var (loss, count) = TrainingRun.MaskedCrossEntropy(outputs[tasks[t].TaskName], tasks[t].Labels.index_select(0, index));
-                    sums[t] += loss.item<float>() * count;
-                    counts[t] += count;
-                }
-            }
-        }
-        var perTask = sums.Select((s, t) => counts[t] == 0 ? double.NaN : s / counts[t]).ToArray();
-        var total = perTask.Select((l, t) => double.IsNaN(l) ? 0 : l * taskWeights[t]).Sum();
-        return (total, perTask);
-    }
-
-    private sealed record ClassifierEvaluation(double Loss, ClassificationReport Scores, int[] Truth, int[] Predicted, float[][] Probabilities);
-
-    private ClassifierEvaluation EvaluateClassifier(int[] indices)
-    {
-        model.eval();
-        var truth = new int[indices.Length];
-        var predicted = new int[indices.Length];
-        var probabilities = new float[indices.Length][];
-        var lossSum = 0.0;
-        using (torch.no_grad())
-        {
-            for (var start = 0; start < indices.Length; start += config.BatchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = indices.Skip(start).Take(config.BatchSize).Select(i => (long)i).ToArray();
-                var index = torch.tensor(batch);
-                var logits = classifier!.forward(dataset.Inputs.index_select(0, index), dataset.ChunkMask.index_select(0, index));
-                var targets = tasks[0].Labels.index_select(0, index);
-                lossSum += nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum).item<float>();
-                var probs = logits.softmax(1).data<float>().ToArray();
-                var labels = targets.data<long>().ToArray();
-                var classes = (int)logits.shape[1];
-                for (var b = 0; b < batch.Length; b++)
-                {
-                    var row = probs.AsSpan(b * classes, classes).ToArray();
-                    var best = 0;
-                    for (var c = 1; c < classes; c++)
-                    {
-                        if (row[c] > row[best])
-                        {
-                            best = c;
-                        }
-                    }
-                    probabilities[start + b] = row;
-                    truth[start + b] = (int)labels[b];
-                    predicted[start + b] = best;
-                }
-            }
-        }
-        return new ClassifierEvaluation(lossSum / Math.Max(1, indices.Length),
-            ClassificationReport.Compute(truth, predicted, config.Emotions), truth, predicted, probabilities);
-    }
-
-    private void Checkpoint(int epoch, int bestEpoch, double bestScore, int sinceBest, bool stoppedEarly, IReadOnlyList<IReadOnlyDictionary<string, double>> rows)
+    private void Checkpoint(int epoch, BestEpochTracker best, IReadOnlyList<IReadOnlyDictionary<string, double>> rows)
     {
         var modelPath = folder.EpochModelPath(epoch);
         var optimizerPath = folder.EpochOptimizerPath(epoch);
-        ModelFiles.SaveAtomically(model, modelPath);
+        ModelFiles.SaveAtomically(objective.Model, modelPath);
         AtomicFile.Write(optimizerPath, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(writer);
+            ((TorchSharp.Modules.OptimizerHelper)objective.Optimizer).save_state_dict(writer);
             writer.Flush();
         });
         folder.WriteMetrics(columns, rows);
         // The JSON is the commit point: until it is replaced, a resume uses the previous epoch's files.
         RunFolder.WriteJson(folder.LastStatePath, new CheckpointState(
-            epoch, Path.GetFileName(modelPath), Path.GetFileName(optimizerPath), bestEpoch, bestScore, sinceBest, stoppedEarly,
-            config.Seed, "adam", config.Optimizer.LearningRate, config.Optimizer.WeightDecay,
+            epoch, Path.GetFileName(modelPath), Path.GetFileName(optimizerPath), best.BestEpoch, best.BestScore, best.EpochsWithoutImprovement,
+            best.StoppedEarly, config.Seed, "adam", config.Optimizer.LearningRate, config.Optimizer.WeightDecay,
             $"torch.manual_seed(EpochSeed(seed, e)) and SplitMix64 shuffle(EpochSeed(seed, e)) at the start of each epoch e; next epoch {epoch + 1}"));
         foreach (var stale in System.IO.Directory.EnumerateFiles(folder.CheckpointDirectory, "epoch-*"))
         {
@@ -454,100 +296,25 @@ internal sealed class TrainingSession : IDisposable
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
-        ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(reader);
+        ((TorchSharp.Modules.OptimizerHelper)objective.Optimizer).load_state_dict(reader);
     }
 
     private TrainingResult Finish(int epochsRun, int bestEpoch, bool stoppedEarly)
     {
-        model.load(folder.BestModelPath);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (pretraining is not null)
-        {
-            pretraining.Encoder.Save(folder.EncoderPath);
-            System.IO.Directory.CreateDirectory(folder.LabelsDirectory);
-            foreach (var set in labelSets)
-            {
-                PretextLabelSetFile.Write(set, folder.LabelsDirectory);
-                AtomicFile.WriteAllText(Path.Combine(folder.LabelsDirectory, set.TaskName + ".state.json"), set.LabellerStateJson);
-            }
-            var (trainLoss, trainTasks) = EvaluatePretraining(trainIndices);
-            metrics["train_loss"] = trainLoss;
-            for (var t = 0; t < tasks.Count; t++)
-            {
-                metrics[$"train_loss_{tasks[t].TaskName}"] = trainTasks[t];
-                metrics[$"labelled_clips_{tasks[t].TaskName}"] = tasks[t].LabelledClips;
-            }
-            if (devIndices.Length > 0)
-            {
-                var (devLoss, devTasks) = EvaluatePretraining(devIndices);
-                metrics["dev_loss"] = devLoss;
-                for (var t = 0; t < tasks.Count; t++)
-                {
-                    metrics[$"dev_loss_{tasks[t].TaskName}"] = devTasks[t];
-                }
-            }
-        }
-        else
-        {
-            foreach (var (name, indices) in new[] { ("dev", devIndices), ("test", testIndices) })
-            {
-                if (indices.Length == 0)
-                {
-                    continue;
-                }
-                var evaluation = EvaluateClassifier(indices);
-                metrics[$"{name}_loss"] = evaluation.Loss;
-                metrics[$"{name}_accuracy"] = evaluation.Scores.Accuracy;
-                metrics[$"{name}_macro_precision"] = evaluation.Scores.Macro.Precision;
-                metrics[$"{name}_macro_recall"] = evaluation.Scores.Macro.Recall;
-                metrics[$"{name}_macro_f1"] = evaluation.Scores.Macro.F1;
-                metrics[$"{name}_utterances"] = indices.Length;
-                if (name == "test" || testIndices.Length == 0)
-                {
-                    WritePredictions(indices, evaluation);
-                }
-            }
-        }
-        var result = new TrainingResult(config.Kind, epochsRun, bestEpoch, stoppedEarly, metrics);
+        objective.Model.load(folder.BestModelPath);
+        var result = new TrainingResult(config.Kind, epochsRun, bestEpoch, stoppedEarly, objective.Finish(folder));
         RunFolder.WriteJson(folder.FinalMetricsPath, result);
         return result;
     }
 
-    /// <summary>predictions.csv: id, true_label, predicted_label, prob_&lt;class&gt; per emotion (test split, or dev when there is no test split).</summary>
-    private void WritePredictions(int[] indices, ClassifierEvaluation evaluation) =>
-        AtomicFile.Write(folder.PredictionsPath, stream =>
-        {
-            using var writer = new StreamWriter(stream, leaveOpen: true);
-            using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-            csv.WriteField("id");
-            csv.WriteField("true_label");
-            csv.WriteField("predicted_label");
-            foreach (var emotion in config.Emotions)
-            {
-                csv.WriteField($"prob_{emotion}");
-            }
-            csv.NextRecord();
-            for (var i = 0; i < indices.Length; i++)
-            {
-                csv.WriteField(dataset.Clips[indices[i]].Id);
-                csv.WriteField(config.Emotions[evaluation.Truth[i]]);
-                csv.WriteField(config.Emotions[evaluation.Predicted[i]]);
-                foreach (var p in evaluation.Probabilities[i])
-                {
-                    csv.WriteField(p.ToString("R", CultureInfo.InvariantCulture));
-                }
-                csv.NextRecord();
-            }
-        });
-
     private Dictionary<string, double> TaskDictionary(double?[] losses)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var t = 0; t < tasks.Count; t++)
+        for (var t = 0; t < losses.Length; t++)
         {
             if (losses[t] is { } value)
             {
-                result[tasks[t].TaskName] = value;
+                result[objective.TaskNames[t]] = value;
             }
         }
         return result;
@@ -555,15 +322,14 @@ internal sealed class TrainingSession : IDisposable
 
     public void Dispose()
     {
-        optimizer.Dispose();
-        model.Dispose();
-        foreach (var task in tasks)
+        objective.Dispose();
+        foreach (var task in data.Tasks)
         {
             task.Dispose();
         }
         if (ownsDataset)
         {
-            dataset.Dispose();
+            data.Dataset.Dispose();
         }
     }
 }

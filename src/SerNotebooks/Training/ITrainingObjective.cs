@@ -1,0 +1,55 @@
+using static TorchSharp.torch;
+
+namespace SerNotebooks.Training;
+
+/// <summary>
+/// What differs between pre-training and fine-tuning inside <see cref="TrainingSession"/>'s one loop (after
+/// SpeechBrain's <c>compute_forward</c> / <c>compute_objectives</c>): the model and its optimiser, the loss of a
+/// batch, the per-epoch dev evaluation and what "better" means, and the files a finished run writes.
+/// </summary>
+internal interface ITrainingObjective : IDisposable
+{
+    nn.Module Model { get; }
+
+    optim.Optimizer Optimizer { get; }
+
+    /// <summary>metrics.csv columns after <c>epoch, train_loss</c> and before <c>seconds</c>, in order.</summary>
+    IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Row names of the per-task training losses that <see cref="Loss"/> returns, in its order; empty = not reported.</summary>
+    IReadOnlyList<string> TrainTaskColumns { get; }
+
+    /// <summary>The tasks' names, in <see cref="Loss"/>'s order, for step progress reports.</summary>
+    IReadOnlyList<string> TaskNames { get; }
+
+    /// <summary>What the best epoch maximises, in words (progress messages).</summary>
+    string ScoreDescription { get; }
+
+    /// <summary>False when the score is not measured on held-out clips, so early stopping would only stop fitting.</summary>
+    bool CanStopEarly { get; }
+
+    /// <summary>Sets training mode (and what is frozen) for <paramref name="epoch"/>; depends on the epoch only, so a resumed run matches.</summary>
+    void BeginEpoch(int epoch);
+
+    /// <summary>The batch's loss with its graph (null: nothing to learn from in this batch) and the per-task values.</summary>
+    (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch);
+
+    /// <summary>Scores the epoch's model on held-out clips, adds its columns to <paramref name="row"/>; returns the score (higher is better).</summary>
+    double EvaluateEpoch(IDictionary<string, double> row);
+
+    /// <summary>With the best epoch's weights loaded: writes the run's result files and returns final-metrics.json's metrics.</summary>
+    IReadOnlyDictionary<string, double> Finish(RunFolder folder);
+}
+
+/// <summary>The in-memory data of a session: the dataset, each task's labels and the clips of each role.</summary>
+internal sealed record TrainingData(ChunkedDataset Dataset, IReadOnlyList<TaskLabelTensor> Tasks, int[] Train, int[] Dev, int[] Test, int BatchSize)
+{
+    /// <summary>The batches of <paramref name="indices"/> in order, for evaluation (no shuffling).</summary>
+    public IEnumerable<int[]> Batches(int[] indices)
+    {
+        for (var start = 0; start < indices.Length; start += BatchSize)
+        {
+            yield return indices.AsSpan(start, Math.Min(BatchSize, indices.Length - start)).ToArray();
+        }
+    }
+}

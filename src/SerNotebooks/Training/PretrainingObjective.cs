@@ -1,0 +1,240 @@
+using SerNotebooks.Models;
+using SerNotebooks.Pretext;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SerNotebooks.Training;
+
+/// <summary>
+/// Pre-training: the encoder and one head per pretext task, the masked multi-task loss (class-weighted for imbalanced
+/// tasks), and per epoch each task's pretext dev cross-entropy, accuracy, balanced accuracy and information gain. The
+/// best epoch has the lowest pretext dev objective, the training loss measured on the dev speakers (Σ_t w_t · dev CE_t,
+/// class-weighted where the task trains weighted); without a dev split, the lowest training loss. The reported
+/// per-task dev losses and information gains are unweighted (they are compared with the prior's entropy).
+/// </summary>
+internal sealed class PretrainingObjective : ITrainingObjective
+{
+    private readonly TrainingConfig config;
+    private readonly TrainingData data;
+    private readonly IReadOnlyList<PretextLabelSet> labelSets;
+    private readonly PretrainingModel model;
+    private readonly double[] taskWeights;
+    private readonly ClassFrequencies[] priors;
+    private readonly double[]?[] classWeights;
+    private readonly Tensor?[] classWeightTensors;
+
+    public PretrainingObjective(TrainingConfig config, TrainingData data, IReadOnlyList<PretextLabelSet> labelSets)
+    {
+        this.config = config;
+        this.data = data;
+        this.labelSets = labelSets;
+        var tasks = data.Tasks;
+        taskWeights = config.Tasks.Select(t => t.Weight).ToArray();
+        model = new PretrainingModel(config.Model, tasks.Select(t => new PretextHeadSpec(t.TaskName, t.Granularity, t.Classes.Count)).ToArray());
+        Optimizer = torch.optim.Adam(model.parameters(), config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
+        priors = tasks.Select(t => TrainingLabels(t, data.Train)).ToArray();
+        classWeights = priors.Select(p => ClassWeights.For(p, config.ClassWeighting)).ToArray();
+        classWeightTensors = classWeights.Select(w => w is null ? null : torch.tensor(w.Select(x => (float)x).ToArray())).ToArray();
+        TaskNames = tasks.Select(t => t.TaskName).ToArray();
+        TrainTaskColumns = TaskNames.Select(t => $"train_loss_{t}").ToArray();
+        Columns = data.Dev.Length == 0
+            ? TrainTaskColumns
+            : [.. TrainTaskColumns, "dev_loss", "dev_objective", .. TaskNames.Select(t => $"dev_loss_{t}"),
+                .. TaskNames.SelectMany(t => new[] { $"dev_accuracy_{t}", $"dev_balanced_accuracy_{t}", $"dev_info_gain_{t}" })];
+    }
+
+    public nn.Module Model => model;
+
+    public optim.Optimizer Optimizer { get; }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public IReadOnlyList<string> TrainTaskColumns { get; }
+
+    public IReadOnlyList<string> TaskNames { get; }
+
+    public string ScoreDescription => data.Dev.Length > 0 ? "lower pretext dev objective" : "lower training loss";
+
+    public bool CanStopEarly => data.Dev.Length > 0;
+
+    public void BeginEpoch(int epoch) => model.train();
+
+    public (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch) =>
+        PretrainingLoss.MaskedMultiTaskLoss(model.forward(batch.Inputs, batch.ChunkMask), batch, taskWeights, classWeightTensors);
+
+    public double EvaluateEpoch(IDictionary<string, double> row)
+    {
+        if (data.Dev.Length == 0)
+        {
+            return -row["train_loss"];
+        }
+        var (devLoss, devObjective, scores) = Evaluate(data.Dev);
+        row["dev_loss"] = devLoss;
+        row["dev_objective"] = devObjective;
+        for (var t = 0; t < TaskNames.Count; t++)
+        {
+            row[$"dev_loss_{TaskNames[t]}"] = scores[t].CrossEntropy;
+            row[$"dev_accuracy_{TaskNames[t]}"] = scores[t].Accuracy;
+            row[$"dev_balanced_accuracy_{TaskNames[t]}"] = scores[t].BalancedAccuracy;
+            row[$"dev_info_gain_{TaskNames[t]}"] = scores[t].InformationGain;
+        }
+        return -devObjective;
+    }
+
+    public IReadOnlyDictionary<string, double> Finish(RunFolder folder)
+    {
+        model.Encoder.Save(folder.EncoderPath);
+        System.IO.Directory.CreateDirectory(folder.LabelsDirectory);
+        foreach (var set in labelSets)
+        {
+            PretextLabelSetFile.Write(set, folder.LabelsDirectory);
+            AtomicFile.WriteAllText(Path.Combine(folder.LabelsDirectory, set.TaskName + ".state.json"), set.LabellerStateJson);
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var (trainLoss, _, trainScores) = Evaluate(data.Train);
+        metrics["train_loss"] = trainLoss;
+        for (var t = 0; t < TaskNames.Count; t++)
+        {
+            var task = TaskNames[t];
+            metrics[$"train_loss_{task}"] = trainScores[t].CrossEntropy;
+            metrics[$"labelled_clips_{task}"] = data.Tasks[t].LabelledClips;
+            metrics[$"prior_entropy_{task}"] = priors[t].PriorEntropy;
+            metrics[$"majority_share_{task}"] = priors[t].MajorityShare;
+            metrics[$"class_weighted_{task}"] = classWeights[t] is null ? 0 : 1;
+            if (classWeights[t] is { } weights)
+            {
+                for (var k = 0; k < weights.Length; k++)
+                {
+                    metrics[$"class_weight_{task}_{data.Tasks[t].Classes[k]}"] = weights[k];
+                }
+            }
+        }
+        if (data.Dev.Length > 0)
+        {
+            var (devLoss, devObjective, scores) = Evaluate(data.Dev);
+            metrics["dev_loss"] = devLoss;
+            metrics["dev_objective"] = devObjective;
+            for (var t = 0; t < TaskNames.Count; t++)
+            {
+                var task = TaskNames[t];
+                metrics[$"dev_loss_{task}"] = scores[t].CrossEntropy;
+                metrics[$"dev_accuracy_{task}"] = scores[t].Accuracy;
+                metrics[$"dev_balanced_accuracy_{task}"] = scores[t].BalancedAccuracy;
+                metrics[$"dev_info_gain_{task}"] = scores[t].InformationGain;
+                metrics[$"dev_labelled_{task}"] = scores[t].Labelled;
+            }
+        }
+        return metrics;
+    }
+
+    /// <summary>
+    /// Scores per task on <paramref name="indices"/>; Total = Σ_t w_t·CE_t (unweighted), Objective = the same with each
+    /// task's class weights (the training loss on these clips).
+    /// </summary>
+    private (double Total, double Objective, PretextTaskScores[] Scores) Evaluate(int[] indices)
+    {
+        model.eval();
+        var scoring = data.Tasks.Select((t, i) => new PretextTaskScoring(t.Classes.Count, priors[i].PriorEntropy, classWeights[i])).ToArray();
+        using (torch.no_grad())
+        {
+            foreach (var rows in data.Batches(indices))
+            {
+                using var scope = torch.NewDisposeScope();
+                var index = torch.tensor(rows.Select(i => (long)i).ToArray());
+                var outputs = model.forward(data.Dataset.Inputs.index_select(0, index), data.Dataset.ChunkMask.index_select(0, index));
+                for (var t = 0; t < data.Tasks.Count; t++)
+                {
+                    scoring[t].Add(outputs[TaskNames[t]], data.Tasks[t].Labels.index_select(0, index));
+                }
+            }
+        }
+        var scores = scoring.Select(s => s.Scores()).ToArray();
+        var total = scores.Select((s, t) => double.IsNaN(s.CrossEntropy) ? 0 : s.CrossEntropy * taskWeights[t]).Sum();
+        var objective = scores.Select((s, t) => double.IsNaN(s.WeightedCrossEntropy) ? 0 : s.WeightedCrossEntropy * taskWeights[t]).Sum();
+        return (total, objective, scores);
+    }
+
+    private static ClassFrequencies TrainingLabels(TaskLabelTensor task, int[] train)
+    {
+        using var scope = torch.NewDisposeScope();
+        var labels = task.Labels.index_select(0, torch.tensor(train.Select(i => (long)i).ToArray())).reshape(-1).data<long>().ToArray();
+        return ClassFrequencies.Count(labels, task.Classes.Count);
+    }
+
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        model.Dispose();
+        foreach (var tensor in classWeightTensors)
+        {
+            tensor?.Dispose();
+        }
+    }
+}
+
+/// <summary>The masked (and optionally class-weighted) multi-task cross-entropy every pre-training step minimises.</summary>
+public static class PretrainingLoss
+{
+    /// <summary>
+    /// Mean cross-entropy over the entries whose target is not −1; (0, 0) when there are none (never NaN). With
+    /// <paramref name="classWeights"/> [K] it is the weighted mean Σ w_y·CE / Σ w_y (PyTorch's <c>weight</c>).
+    /// </summary>
+    public static (Tensor Loss, long Count) MaskedCrossEntropy(Tensor logits, Tensor targets, Tensor? classWeights = null)
+    {
+        var flatLogits = logits.reshape(-1, logits.shape[^1]);
+        var flatTargets = targets.reshape(-1);
+        var valid = flatTargets.ge(0).nonzero().squeeze(1);
+        var count = valid.shape[0];
+        if (count == 0)
+        {
+            return (torch.zeros([], dtype: ScalarType.Float32), 0);
+        }
+        return (nn.functional.cross_entropy(flatLogits.index_select(0, valid), flatTargets.index_select(0, valid), weight: classWeights), count);
+    }
+
+    /// <summary>
+    /// The pre-training loss of one batch: L = Σ_t w_t·L_t over the batch's tasks, where L_t is
+    /// <see cref="MaskedCrossEntropy"/> of task t's logits against its labels in the batch (entries labelled −1 are
+    /// left out). A task with no labelled entry in the batch adds nothing and gets null in <c>TaskLosses</c>;
+    /// <c>Total</c> is null when no task has one (a run then skips the step).
+    /// </summary>
+    /// <param name="logits">Per task name, its head's logits: [B, C, K] for a chunk task, [B, K] for an utterance task.</param>
+    /// <param name="batch">The batch the logits were computed from; its <see cref="TrainingBatch.TaskNames"/> are the tasks summed.</param>
+    /// <param name="weights">w_t, one per task of <paramref name="batch"/> in its order; null weighs every task 1.</param>
+    /// <param name="classWeights">Per task (batch order) its class weights [K], or null for unweighted; null for all unweighted.</param>
+    /// <exception cref="ArgumentException">The weights do not match the batch's tasks.</exception>
+    /// <exception cref="KeyNotFoundException">A task of the batch has no logits.</exception>
+    public static (Tensor? Total, double?[] TaskLosses) MaskedMultiTaskLoss(
+        IReadOnlyDictionary<string, Tensor> logits, TrainingBatch batch, IReadOnlyList<double>? weights = null, IReadOnlyList<Tensor?>? classWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(batch);
+        var tasks = batch.TaskNames;
+        if (weights is not null && weights.Count != tasks.Count)
+        {
+            throw new ArgumentException($"{weights.Count} weight(s) for the batch's {tasks.Count} task(s) ({string.Join(", ", tasks)})", nameof(weights));
+        }
+        if (classWeights is not null && classWeights.Count != tasks.Count)
+        {
+            throw new ArgumentException($"{classWeights.Count} class weight vector(s) for the batch's {tasks.Count} task(s)", nameof(classWeights));
+        }
+        var taskLosses = new double?[tasks.Count];
+        Tensor? total = null;
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            if (!logits.TryGetValue(tasks[t], out var taskLogits))
+            {
+                throw new KeyNotFoundException($"no logits for task '{tasks[t]}' (logits given for: {string.Join(", ", logits.Keys)})");
+            }
+            var (loss, count) = MaskedCrossEntropy(taskLogits, batch.Labels[tasks[t]], classWeights?[t]);
+            if (count == 0)
+            {
+                continue;
+            }
+            taskLosses[t] = loss.item<float>();
+            var weighted = loss * (weights?[t] ?? 1.0);
+            total = total is null ? weighted : total + weighted;
+        }
+        return (total, taskLosses);
+    }
+}
