@@ -27,6 +27,8 @@ public static class DemoCorpusGenerator
     public const string DemographicsFileName = "VideoDemographics.csv";
     public const double MinimumUnlabelledSeconds = 1.5;
     public const double MaximumUnlabelledSeconds = 5.0;
+    /// <summary>Longest read sentence, acted or unlabelled.</summary>
+    public const double MaximumScriptedSeconds = 4.9;
 
     /// <summary>Everyday speech is mostly neutral (enum order: anger, disgust, fear, happiness, neutral, sadness).</summary>
     private static readonly double[] UnlabelledEmotionWeights = [0.10, 0.09, 0.09, 0.17, 0.42, 0.13];
@@ -311,7 +313,7 @@ public static class DemoCorpusGenerator
                 // A read CREMA-D sentence, timed and framed like the acted clips.
                 var sentences = CremaDClipName.Sentences.Keys.ToArray();
                 var sentence = sentences[random.NextInt(sentences.Length)];
-                plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, minDuration: MinimumUnlabelledSeconds, extraSilence: ScriptedExtraSilence);
+                (plan, style) = BuildScripted(sentence, style, random, MinimumUnlabelledSeconds);
             }
             else
             {
@@ -331,6 +333,24 @@ public static class DemoCorpusGenerator
                 $"audio/{speaker.Id}/{id}.wav", $"openface/{speaker.Id}/{id}.csv", video, null, null);
         }
 
+        /// <summary>
+        /// A CREMA-D sentence with silence around it, at most <see cref="MaximumScriptedSeconds"/> long (CREMA-D's clips
+        /// stay under 5 s): a very slow reading is tried again with less silence, then faster and with fewer pauses.
+        /// </summary>
+        private static (UtterancePlan Plan, VoiceStyle Style) BuildScripted(string sentence, VoiceStyle style, DemoRandom random, double? minDuration)
+        {
+            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, minDuration, extraSilence: ScriptedExtraSilence);
+            for (var attempt = 0; attempt < 6 && plan.Duration > MaximumScriptedSeconds; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    style = style with { SyllableRate = style.SyllableRate * 1.1, PauseProbability = style.PauseProbability * 0.6, PauseScale = Math.Max(1, style.PauseScale * 0.8) };
+                }
+                plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, minDuration, extraSilence: 0);
+            }
+            return (plan, style);
+        }
+
         private DemoClip DescribeCrema(int index, DemoActor actor, string sentence, DemoEmotion emotion, string level)
         {
             var random = DemoRandom.ForStream(Seed, DemoStreamPart.CremaClip, index);
@@ -344,7 +364,8 @@ public static class DemoCorpusGenerator
             var state = EmotionalState.Draw(emotion, intensity, random);
             var style = VoiceStyle.Derive(state, actor.Profile, random);
             // Acted clips carry more silence around the sentence (CREMA-D clips average about 2.5 s).
-            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, extraSilence: ScriptedExtraSilence);
+            var (plan, spokenStyle) = BuildScripted(sentence, style, random, minDuration: null);
+            style = spokenStyle;
             var id = $"{actor.Profile.Id}_{sentence}_{emotion.CremaCode()}_{level}";
             return new DemoClip(id, DemoStreamPart.CremaClip, index, Seed, actor.Profile, state, style, plan, CremaFolder,
                 $"AudioWAV/{id}.wav", null, null, sentence, level);

@@ -22,7 +22,7 @@ public sealed record DemoCorpusProfile(
     public static DemoCorpusProfile For(DemoCorpusSize size) => size switch
     {
         DemoCorpusSize.Tiny => new(UnlabelledSpeakers: 8, ClipsPerSpeaker: 5, VideoEvery: 5, Actors: 4, SentencesPerActor: 2),
-        DemoCorpusSize.Demo => new(UnlabelledSpeakers: 64, ClipsPerSpeaker: 22, VideoEvery: 8, Actors: 12, SentencesPerActor: 2),
+        DemoCorpusSize.Demo => new(UnlabelledSpeakers: 64, ClipsPerSpeaker: 24, VideoEvery: 10, Actors: 12, SentencesPerActor: 2),
         DemoCorpusSize.Large => new(UnlabelledSpeakers: 300, ClipsPerSpeaker: 22, VideoEvery: 10, Actors: 91, SentencesPerActor: 4),
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, "unknown demo corpus size"),
     };

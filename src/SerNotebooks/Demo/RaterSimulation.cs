@@ -46,8 +46,8 @@ public static class RaterSimulation
         var voice = Math.Clamp(i * clip.Speaker.VocalExpressiveness * clip.Speaker.EmotionStyle[(int)state.Emotion], 0, 1.3);
         var face = Math.Clamp(i * clip.Speaker.FacialExpressiveness, 0, 1.3);
         var both = Math.Max(voice, face) + 0.35 * Math.Min(voice, face);
-        var clarity = new[] { 0.8 * voice, 1.05 * face, 1.05 * both }; // voice alone is the hardest channel (CREMA-D: 41 % / 66 % / 72 %)
-        var ambiguity = random.Gaussian(0, 0.45); // the same clip is clearer or murkier in every modality
+        var clarity = new[] { 0.75 * voice, 1.35 * face, 1.15 * both }; // voice alone is the hardest channel; tuned so agreement spreads as in CREMA-D's file (mean 0.64 / 0.70 / 0.73)
+        var ambiguity = random.Gaussian(0, 0.6); // the same clip is clearer or murkier in every modality
         var votes = new ClipVotes[3];
         for (var m = 0; m < 3; m++)
         {
@@ -64,14 +64,14 @@ public static class RaterSimulation
             var emotion = CodeOrder[k];
             var (pa, pv) = emotion.Prototype();
             var distance = Math.Sqrt((state.Arousal - pa) * (state.Arousal - pa) + (state.Valence - pv) * (state.Valence - pv));
-            logits[k] = -1.6 * distance + random.Gaussian(0, 0.35);
+            logits[k] = -1.2 * distance + random.Gaussian(0, 0.55);
             if (emotion == DemoEmotion.Neutral)
             {
-                logits[k] += state.Emotion == DemoEmotion.Neutral ? 1.6 : 1.3 - 2.2 * clarity;
+                logits[k] += state.Emotion == DemoEmotion.Neutral ? 1.6 : 1.6 - 1.6 * clarity;
             }
             else if (emotion == state.Emotion)
             {
-                logits[k] += 3.6 * clarity;
+                logits[k] += 2.4 * clarity;
             }
         }
         var max = logits.Max();
