@@ -5,9 +5,9 @@ public enum DemoCorpusSize
 {
     /// <summary>For tests: about 40 unlabelled clips and 58 labelled ones; seconds to generate.</summary>
     Tiny,
-    /// <summary>README's default: about 1 h unlabelled audiovisual speech, about 14 min labelled.</summary>
+    /// <summary>README's default: about 1.25 h unlabelled audiovisual speech, about 7 min labelled (12 actors): label-scarce, as in the paper.</summary>
     Demo,
-    /// <summary>About 6 h unlabelled, about 1.7 h labelled from 91 actors (CREMA-D's actor count).</summary>
+    /// <summary>About 5.5 h unlabelled, about 1.9 h labelled from 91 actors (CREMA-D's actor count).</summary>
     Large,
 }
 
