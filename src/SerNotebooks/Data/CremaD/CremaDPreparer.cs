@@ -319,10 +319,11 @@ public static class CremaDPreparer
         var what = kFold > 0
             ? $"a speaker-independent {kFold}-fold split needs at least {kFold} actors (one per fold)"
             : $"a speaker-independent train/dev/test split needs at least {MinimumActorsForSplit} actors (one each for train, dev and test)";
-        var table = inCommittedTable == 0
-            ? $"none of them is in the committed {CremaDCorpus.CommittedTrainDevTest.Count}-actor table (data-manifests/crema-d/splits/{CremaDCorpus.TrainDevTestTableName})"
-            : $"{inCommittedTable} of them {(inCommittedTable == 1 ? "is" : "are")} in the committed table, which does not give every split an actor here";
-        return $"no split: the corpus has {actors.Count} actor{(actors.Count == 1 ? "" : "s")}: {seen}; {what}, and {table}. " +
+        var table = kFold > 0 ? ""
+            : inCommittedTable == 0
+                ? $", and none of them is in the committed {CremaDCorpus.CommittedTrainDevTest.Count}-actor table (data-manifests/crema-d/splits/{CremaDCorpus.TrainDevTestTableName})"
+                : $", and the committed table (data-manifests/crema-d/splits/{CremaDCorpus.TrainDevTestTableName}) does not give train, dev and test an actor each among them";
+        return $"no split: the corpus has {actors.Count} actor{(actors.Count == 1 ? "" : "s")}: {seen}; {what}{table}. " +
             "The manifest is written with an empty split column; add actors, or split the clips yourself.";
     }
 
