@@ -1,6 +1,20 @@
 using SerNotebooks.Benchmarks;
 
 // Usage: dotnet run -c Release --project src/SerNotebooks.Benchmarks -- <name> ...   (names below; "all" runs every one)
+//    or: dotnet run -c Release --project src/SerNotebooks.Benchmarks -- <measurement> ARGS...   (measurements below take arguments)
+var measurements = new Dictionary<string, Action<string[]>>(StringComparer.OrdinalIgnoreCase)
+{
+    // Demo corpus properties (data-manifests/demo-corpus/RECIPE.md): demo-world CORPUS; demo-baseline CORPUS [FOLDS] [OUT].
+    ["demo-world"] = DemoWorldBenchmarks.World,
+    ["demo-baseline"] = DemoWorldBenchmarks.Baseline,
+};
+if (args.Length > 0 && measurements.TryGetValue(args[0], out var measure))
+{
+    Console.WriteLine($"== {args[0]} ({Environment.ProcessorCount} logical CPUs visible, .NET {Environment.Version}) ==");
+    measure(args[1..]);
+    return 0;
+}
+
 var benchmarks = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
 {
     ["logmel"] = FeatureBenchmarks.LogMel,
@@ -12,7 +26,7 @@ var benchmarks = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase
 var requested = args.Length == 0 ? [] : args.Contains("all", StringComparer.OrdinalIgnoreCase) ? benchmarks.Keys.ToArray() : args;
 if (requested.Length == 0)
 {
-    Console.Error.WriteLine($"usage: SerNotebooks.Benchmarks <{string.Join("|", benchmarks.Keys)}|all> ...");
+    Console.Error.WriteLine($"usage: SerNotebooks.Benchmarks <{string.Join("|", benchmarks.Keys)}|all> ...  or  <{string.Join("|", measurements.Keys)}> ARGS...");
     return 2;
 }
 foreach (var name in requested)

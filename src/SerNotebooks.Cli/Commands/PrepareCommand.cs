@@ -83,14 +83,22 @@ public static class PrepareCommand
             foreach (var (split, clips) in result.ClipsPerSplit)
             {
                 var actors = result.Splits.Count(s => s.Split == split);
-                table.AddRow($"split [blue]{Markup.Escape(split)}[/]", $"{clips} clips, {actors} actors");
+                table.AddRow(split.Length == 0 ? "[yellow]no split[/]" : $"split [blue]{Markup.Escape(split)}[/]",
+                    split.Length == 0 ? $"{clips} clips, {result.Manifest.Entries.Where(e => string.IsNullOrEmpty(e.Split)).Select(e => e.Speaker).Distinct().Count()} actors" : $"{clips} clips, {actors} actors");
             }
             foreach (var (emotion, clips) in result.ClipsPerEmotion)
             {
                 table.AddRow($"emotion {Markup.Escape(emotion)}", Count(clips));
             }
             ui.Write(table);
-            ui.MarkupLine($"splits: {Markup.Escape(result.SplitDescription)}");
+            if (result.Splits.Count == 0 && result.Manifest.Entries.Count > 0)
+            {
+                ui.MarkupLine($"[yellow]warning:[/] {Markup.Escape(result.SplitDescription)}");
+            }
+            else
+            {
+                ui.MarkupLine($"splits: {Markup.Escape(result.SplitDescription)}");
+            }
             WriteRejected(ui, result.Rejected, "Rejected");
             foreach (var note in result.Notes)
             {

@@ -18,7 +18,7 @@ public sealed record DemoCorpusProgress(int Completed, int Total, string Item);
 public static class DemoCorpusGenerator
 {
     /// <summary>Bump whenever output bytes change for a given seed and size.</summary>
-    public const int GeneratorVersion = 2;
+    public const int GeneratorVersion = 3;
     public const long DefaultSeed = 1234;
     public const string UnlabelledFolder = "unlabelled";
     public const string CremaFolder = "crema-d";
@@ -27,8 +27,17 @@ public static class DemoCorpusGenerator
     public const string DemographicsFileName = "VideoDemographics.csv";
     public const double MinimumUnlabelledSeconds = 1.5;
     public const double MaximumUnlabelledSeconds = 5.0;
+    /// <summary>Longest read sentence, acted or unlabelled.</summary>
+    public const double MaximumScriptedSeconds = 4.9;
 
-    private static readonly double[] UnlabelledEmotionWeights = [0.12, 0.10, 0.10, 0.20, 0.33, 0.15]; // enum order
+    /// <summary>Everyday speech is mostly neutral (enum order: anger, disgust, fear, happiness, neutral, sadness).</summary>
+    private static readonly double[] UnlabelledEmotionWeights = [0.10, 0.09, 0.09, 0.17, 0.42, 0.13];
+
+    /// <summary>Share of unlabelled clips that read one of the 12 CREMA-D sentences (the rest is free speech).</summary>
+    public const double ScriptedUnlabelledShare = 0.35;
+
+    /// <summary>Extra silence around an acted or read sentence (CREMA-D clips average about 2.5 s).</summary>
+    private const double ScriptedExtraSilence = 0.35;
 
     // CREMA-D lists a sentence's clips in this emotion order.
     private static readonly DemoEmotion[] CremaEmotionOrder =
@@ -112,6 +121,8 @@ public static class DemoCorpusGenerator
             yield return Path.Combine(root, folder, Manifest.MetadataFileName);
         }
         yield return Path.Combine(root, CremaFolder, DemographicsFileName);
+        yield return Path.Combine(root, CremaFolder, RaterSimulation.Folder, CremaDRaterVotes.TabulatedVotesFileName);
+        yield return Path.Combine(root, CremaFolder, RaterSimulation.Folder, CremaDRaterVotes.SummaryTableFileName);
     }
 
     private static void WriteClip(string root, DemoClip clip)
@@ -157,6 +168,7 @@ public static class DemoCorpusGenerator
                 ["latent_arousal"] = F(c.State.Arousal),
                 ["latent_valence"] = F(c.State.Valence),
                 ["latent_intensity"] = F(c.State.Intensity),
+                ["latent_arousal_level"] = c.State.ArousalLevel,
             },
         }).ToList();
         new Manifest(
@@ -172,6 +184,10 @@ public static class DemoCorpusGenerator
                 $"{actor.Profile.Id},{actor.Profile.Age},\"{actor.Profile.Sex}\",\"{actor.Race}\",\"{actor.Ethnicity}\"\n");
         }
         AtomicFile.WriteAllText(Path.Combine(root, CremaFolder, DemographicsFileName), demographics.ToString());
+
+        // Simulated raters (voice, face, audiovisual) in CREMA-D's processedResults layouts.
+        RaterSimulation.Write(Path.Combine(root, CremaFolder), clips.Where(c => c.Part == DemoStreamPart.CremaClip)
+            .Select(c => new RaterSimulation.RatedClip(c.Id, c.State, c.Speaker, c.Seed, c.Index)).ToList());
 
         // The labelled set goes through the same preparer a real CREMA-D checkout does, so its manifest,
         // labels and speaker-independent splits are exactly what a user's corpus would get.
@@ -288,22 +304,51 @@ public static class DemoCorpusGenerator
             var speaker = Speakers[index / Profile.ClipsPerSpeaker];
             var random = DemoRandom.ForStream(Seed, DemoStreamPart.UnlabelledClip, index);
             var emotion = (DemoEmotion)random.Choose(UnlabelledEmotionWeights);
-            var state = EmotionalState.Draw(emotion, random.Uniform(0.2, 1.0), random);
+            // The same intensity range as the acted clips (LO 0.35 … HI 0.95), so both parts are one world.
+            var state = EmotionalState.Draw(emotion, random.Uniform(0.3, 1.0), random);
             var style = VoiceStyle.Derive(state, speaker, random);
-            // 1.5-5 s clips: the syllable budget follows this clip's speaking rate.
-            var maxSyllables = Math.Max(5, (int)((4.3 - 0.7) * style.SyllableRate));
-            var syllableCount = Math.Min(5 + random.NextInt(14), maxSyllables);
             UtterancePlan plan;
-            do
+            if (random.Chance(ScriptedUnlabelledShare))
             {
-                plan = UtterancePlan.Build(Phonetics.RandomUtterance(random, syllableCount), style, random, minDuration: MinimumUnlabelledSeconds);
-                syllableCount -= 2; // pauses can push a clip past the longest length: say less
+                // A read CREMA-D sentence, timed and framed like the acted clips.
+                var sentences = CremaDClipName.Sentences.Keys.ToArray();
+                var sentence = sentences[random.NextInt(sentences.Length)];
+                (plan, style) = BuildScripted(sentence, style, random, MinimumUnlabelledSeconds);
             }
-            while (plan.Duration > MaximumUnlabelledSeconds && syllableCount >= 3);
+            else
+            {
+                // 1.5-5 s clips: the syllable budget follows this clip's speaking rate.
+                var maxSyllables = Math.Max(5, (int)((4.3 - 0.7) * style.SyllableRate));
+                var syllableCount = Math.Min(5 + random.NextInt(14), maxSyllables);
+                do
+                {
+                    plan = UtterancePlan.Build(Phonetics.RandomUtterance(random, syllableCount), style, random, minDuration: MinimumUnlabelledSeconds);
+                    syllableCount -= 2; // pauses can push a clip past the longest length: say less
+                }
+                while (plan.Duration > MaximumUnlabelledSeconds && syllableCount >= 3);
+            }
             var id = $"{speaker.Id}_{index % Profile.ClipsPerSpeaker + 1:0000}";
             var video = index % Profile.VideoEvery == 0 ? $"video/{speaker.Id}/{id}.avi" : null;
             return new DemoClip(id, DemoStreamPart.UnlabelledClip, index, Seed, speaker, state, style, plan, UnlabelledFolder,
                 $"audio/{speaker.Id}/{id}.wav", $"openface/{speaker.Id}/{id}.csv", video, null, null);
+        }
+
+        /// <summary>
+        /// A CREMA-D sentence with silence around it, at most <see cref="MaximumScriptedSeconds"/> long (CREMA-D's clips
+        /// stay under 5 s): a very slow reading is tried again with less silence, then faster and with fewer pauses.
+        /// </summary>
+        private static (UtterancePlan Plan, VoiceStyle Style) BuildScripted(string sentence, VoiceStyle style, DemoRandom random, double? minDuration)
+        {
+            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, minDuration, extraSilence: ScriptedExtraSilence);
+            for (var attempt = 0; attempt < 6 && plan.Duration > MaximumScriptedSeconds; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    style = style with { SyllableRate = style.SyllableRate * 1.1, PauseProbability = style.PauseProbability * 0.6, PauseScale = Math.Max(1, style.PauseScale * 0.8) };
+                }
+                plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, minDuration, extraSilence: 0);
+            }
+            return (plan, style);
         }
 
         private DemoClip DescribeCrema(int index, DemoActor actor, string sentence, DemoEmotion emotion, string level)
@@ -319,7 +364,8 @@ public static class DemoCorpusGenerator
             var state = EmotionalState.Draw(emotion, intensity, random);
             var style = VoiceStyle.Derive(state, actor.Profile, random);
             // Acted clips carry more silence around the sentence (CREMA-D clips average about 2.5 s).
-            var plan = UtterancePlan.Build(Phonetics.CremaSentence(sentence), style, random, extraSilence: 0.35);
+            var (plan, spokenStyle) = BuildScripted(sentence, style, random, minDuration: null);
+            style = spokenStyle;
             var id = $"{actor.Profile.Id}_{sentence}_{emotion.CremaCode()}_{level}";
             return new DemoClip(id, DemoStreamPart.CremaClip, index, Seed, actor.Profile, state, style, plan, CremaFolder,
                 $"AudioWAV/{id}.wav", null, null, sentence, level);

@@ -64,4 +64,7 @@ public sealed record EmotionalState(DemoEmotion Emotion, double Intensity, doubl
             Math.Clamp(arousal * scale + random.Gaussian(0, 0.15), -1, 1),
             Math.Clamp(valence * scale + random.Gaussian(0, 0.12), -1, 1));
     }
+
+    /// <summary>Arousal in three bands for analysis tables (low &lt; −0.25 ≤ mid &lt; 0.35 ≤ high).</summary>
+    public string ArousalLevel => Arousal < -0.25 ? "low" : Arousal < 0.35 ? "mid" : "high";
 }

@@ -19,6 +19,11 @@ public sealed record SpeakerProfile
     public required double SyllableRate { get; init; }
     public required double EnergyVariability { get; init; }
     public required double VocalExpressiveness { get; init; }
+    /// <summary>
+    /// How strongly this speaker shows each category in the voice, relative to the population (enum order of
+    /// <see cref="DemoEmotion"/>, ≈ N(1, 0.2)): one speaker's anger is loud, another's is cold and controlled.
+    /// </summary>
+    public required IReadOnlyList<double> EmotionStyle { get; init; }
     public required double SpectralTilt { get; init; }
     public required double Breathiness { get; init; }
     /// <summary>Recording noise below the speaker's vowel level (dB): quieter speech sits closer to the noise.</summary>
@@ -57,7 +62,7 @@ public sealed record SpeakerProfile
             GainDb = random.Gaussian(0, 2.5),
             SyllableRate = Math.Clamp(random.Gaussian(4.6, 0.5), 3.4, 6.0),
             EnergyVariability = Math.Clamp(random.Gaussian(1.0, 0.3), 0.4, 1.8),
-            VocalExpressiveness = random.Uniform(0.45, 1.3),
+            VocalExpressiveness = random.Uniform(0.6, 1.25),
             SpectralTilt = random.Gaussian(0, 0.08),
             Breathiness = random.Uniform(0.01, female ? 0.08 : 0.05),
             SignalToNoiseDb = random.Uniform(38, 52),
@@ -75,6 +80,7 @@ public sealed record SpeakerProfile
             CentreY = random.Uniform(-6, 4),
             SkinColour = ((byte)(90 + 110 * skinTone), (byte)(110 + 110 * skinTone), (byte)(140 + 105 * skinTone)),
             BackgroundColour = ((byte)random.Uniform(40, 200), (byte)random.Uniform(40, 200), (byte)random.Uniform(40, 200)),
+            EmotionStyle = Enumerable.Range(0, 6).Select(_ => Math.Clamp(random.Gaussian(1.0, 0.2), 0.55, 1.45)).ToArray(),
         };
     }
 }

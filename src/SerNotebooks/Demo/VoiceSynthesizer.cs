@@ -211,6 +211,7 @@ public static class VoiceSynthesizer
                     tf2 += (glide.F2 * scale - tf2) * g;
                     tf3 += (glide.F3 * scale - tf3) * g;
                 }
+                tf1 *= style.FirstFormantShift;
                 tf2 *= style.SecondFormantShift;
                 tLevel = current.LevelDb;
                 centre = phone.NoiseCentre > 0 ? phone.NoiseCentre : centre;

@@ -170,6 +170,38 @@ public class CremaDPrepareTests : IDisposable
     }
 
     [Fact]
+    public void TwoActorsOfUnknownSexGetAManifestAndARejectionReportWithoutASplit()
+    {
+        // No VideoDemographics.csv (sex unknown) and two actors: no speaker-independent train/dev/test split exists.
+        _folder.File("AudioWAV/1001_DFA_ANG_XX.wav", Speechless(16_000, 2.0));
+        _folder.File("AudioWAV/1001_IEO_NEU_XX.wav", Speechless(16_000, 2.0));
+        _folder.File("AudioWAV/1002_TIE_SAD_XX.wav", Speechless(16_000, 2.0));
+        _folder.File("AudioWAV/1002_IOM_HAP_XX.wav", []);
+        var output = Path.Combine(_folder.Path, "out");
+
+        var (exit, text) = CliHarness.Prepare("crema-d", "--root", _folder.Path, "--out", output);
+
+        Assert.True(exit == 0, text);
+        Assert.DoesNotContain("error", text);
+        Assert.Contains("no split", text);
+        Assert.Contains("1001 (unknown)", text);
+        Assert.Contains("1002 (unknown)", text);
+        Assert.Contains("at least 3 actors", text);
+        var manifest = Manifest.Load(output);
+        Assert.Equal(["1001_DFA_ANG_XX", "1001_IEO_NEU_XX", "1002_TIE_SAD_XX"], manifest.Entries.Select(e => e.Id));
+        Assert.All(manifest.Entries, e => Assert.True(string.IsNullOrEmpty(e.Split)));
+        Assert.Contains("no split", manifest.Metadata.SplitProtocol);
+        var rejected = File.ReadAllLines(Path.Combine(output, RejectedFile.ReportFileName));
+        Assert.Single(rejected, line => line.StartsWith("AudioWAV/1002_IOM_HAP_XX.wav,", StringComparison.Ordinal));
+        Assert.Empty(SerNotebooks.Data.Splits.ActorSplitTable.Read(Path.Combine(output, CremaDPreparer.SplitsFileName)));
+
+        // The same from code, and for k-fold with more folds than actors.
+        var folds = CremaDPreparer.Prepare(_folder.Path, new CremaDPrepareOptions { SplitProtocol = "kfold-5" });
+        Assert.Empty(folds.Splits);
+        Assert.Contains("5-fold split needs at least 5 actors", folds.SplitDescription);
+    }
+
+    [Fact]
     public void NothingUsableOrNoRootIsAnError()
     {
         _folder.File("AudioWAV/1001_DFA_ANG_XX.wav", []);

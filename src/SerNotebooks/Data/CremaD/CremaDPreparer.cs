@@ -144,7 +144,7 @@ public static class CremaDPreparer
 
         var (splits, description) = AssignSplits(accepted, demographics, options);
         var splitOf = splits.ToDictionary(s => s.Actor, s => s.Split, StringComparer.Ordinal);
-        accepted = accepted.Select(e => e with { Split = splitOf[e.Speaker] }).ToList();
+        accepted = accepted.Select(e => e with { Split = splitOf.GetValueOrDefault(e.Speaker) }).ToList();
 
         var metadata = new ManifestMetadata(options.Name, ManifestMetadata.LabelledKind, rootFull,
             "CREMA-D (Cao et al., 2014): labels from ActorID_Sentence_Emotion_Level file names", description);
@@ -265,6 +265,19 @@ public static class CremaDPreparer
         IReadOnlyList<ActorAssignment> Generated() => ActorSplitGenerator.TrainDevTest(actors, options.Seed);
         var generatedText = $"generated: seeded (seed {options.Seed}) sex-balanced train/dev/test over the {actors.Count} actors present, 63/14/14 proportions";
         var protocol = options.SplitProtocol;
+        var kFold = protocol.StartsWith(CremaDSplitProtocols.KFoldPrefix, StringComparison.Ordinal)
+            && int.TryParse(protocol[CremaDSplitProtocols.KFoldPrefix.Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var folds) ? folds : 0;
+        var needed = kFold > 0 ? kFold : MinimumActorsForSplit;
+        if (protocol is CremaDSplitProtocols.Auto or CremaDSplitProtocols.Generated || kFold > 0)
+        {
+            var fromCommitted = Committed();
+            var committedCovers = protocol == CremaDSplitProtocols.Auto && fromCommitted.Count == actors.Count
+                && new[] { ActorSplitGenerator.Train, ActorSplitGenerator.Dev, ActorSplitGenerator.Test }.All(s => fromCommitted.Any(a => a.Split == s));
+            if (!committedCovers && actors.Count < needed)
+            {
+                return ([], NoSplitDescription(actors, needed, kFold, present.Count(a => CremaDCorpus.CommittedTrainDevTest.Any(c => c.Actor == a))));
+            }
+        }
         switch (protocol)
         {
             case CremaDSplitProtocols.Committed:
@@ -295,6 +308,23 @@ public static class CremaDPreparer
                 }
                 throw new ArgumentException($"unknown split protocol '{options.SplitProtocol}' (known: {string.Join(", ", CremaDSplitProtocols.Known)}, kfold-K)");
         }
+    }
+
+    /// <summary>A train/dev/test split needs one actor in each part.</summary>
+    public const int MinimumActorsForSplit = 3;
+
+    private static string NoSplitDescription(IReadOnlyList<ActorInfo> actors, int needed, int kFold, int inCommittedTable)
+    {
+        var seen = string.Join(", ", actors.Select(a => $"{a.Actor} ({a.Sex})"));
+        var what = kFold > 0
+            ? $"a speaker-independent {kFold}-fold split needs at least {kFold} actors (one per fold)"
+            : $"a speaker-independent train/dev/test split needs at least {MinimumActorsForSplit} actors (one each for train, dev and test)";
+        var table = kFold > 0 ? ""
+            : inCommittedTable == 0
+                ? $", and none of them is in the committed {CremaDCorpus.CommittedTrainDevTest.Count}-actor table (data-manifests/crema-d/splits/{CremaDCorpus.TrainDevTestTableName})"
+                : $", and the committed table (data-manifests/crema-d/splits/{CremaDCorpus.TrainDevTestTableName}) does not give train, dev and test an actor each among them";
+        return $"no split: the corpus has {actors.Count} actor{(actors.Count == 1 ? "" : "s")}: {seen}; {what}{table}. " +
+            "The manifest is written with an empty split column; add actors, or split the clips yourself.";
     }
 
     private static Dictionary<string, string> IndexByStem(string folder, string[] extensions)
