@@ -133,6 +133,13 @@ public sealed class AblationPlan
     /// <summary>The mode of the headline table: full fine-tuning when planned, else the probe.</summary>
     public FinetuneMode HeadlineMode => Modes[0];
 
+    /// <summary>
+    /// The fine-tuning runs of the headline table (<see cref="HeadlineFraction"/>, <see cref="HeadlineMode"/>): one per
+    /// (configuration, seed, fold), what the bar and confusion charts and the notebooks' per-run views show.
+    /// </summary>
+    public IReadOnlyList<PlannedFinetuning> HeadlineFinetuning =>
+        Finetuning.Where(f => f.LabelFraction == HeadlineFraction && f.Mode == HeadlineMode).ToList();
+
     public IReadOnlyList<string> Tasks { get; }
 
     public IReadOnlyList<int> Seeds { get; }

@@ -157,6 +157,5 @@ public static class Reproduction
     private static string Pooled(AblationPlan plan, int runs) =>
         plan.Folds == 0 ? $"{runs} seed(s)" : $"{plan.Seeds.Count} seed(s) × {plan.Folds} {(plan.BySession ? "sessions" : "folds")}";
 
-    private static IEnumerable<PlannedFinetuning> Headline(AblationPlan plan) =>
-        plan.Finetuning.Where(f => f.LabelFraction == plan.HeadlineFraction && f.Mode == plan.HeadlineMode);
+    private static IEnumerable<PlannedFinetuning> Headline(AblationPlan plan) => plan.HeadlineFinetuning;
 }
