@@ -141,6 +141,9 @@ public sealed class EvaluationProtocolsReproduceTests(TinyCorpusFixture corpus) 
         var metrics = ResultsTable.ReadRuns(runsPath);
         var rows = ReadCsvRows(runsPath);
         Assert.Equal(plan.Finetuning.Count, rows.Count);
+        // The fraction and the mode identify a run; they are not metrics.
+        Assert.DoesNotContain(ResultsTable.LabelFractionColumn, metrics[0].Metrics.Keys);
+        Assert.DoesNotContain(ResultsTable.ModeColumn, metrics[0].Metrics.Keys);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
