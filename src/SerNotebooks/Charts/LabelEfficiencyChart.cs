@@ -32,6 +32,9 @@ public static class LabelEfficiencyChart
             var trace = new Trace2D("scatter");
             trace.SetProperty("name", configuration);
             trace.SetProperty("mode", "lines+markers");
+            // With the layout's scattermode "group", each configuration's points sit side by side at a fraction, so
+            // overlapping error bars stay readable.
+            trace.SetProperty("orientation", "v");
             trace.SetProperty("x", x);
             trace.SetProperty("y", points.Select(p => p is null || !double.IsFinite(p[metric].Mean) ? (double?)null : p[metric].Mean).ToArray());
             trace.SetProperty("error_y", PlotlyObjects.ErrorArray(points.Select(p => p is null ? double.NaN : p[metric].Std).ToArray()));
@@ -45,7 +48,8 @@ public static class LabelEfficiencyChart
             title ?? $"Label efficiency: {EvaluationCharts.DisplayName(metric)} vs labelled fraction of the training clips (mean ± std)",
             PlotlyObjects.Axis("labelled fraction of the training clips", ("type", "category")),
             PlotlyObjects.Axis(EvaluationCharts.DisplayName(metric), ("rangemode", "tozero")),
-            ("legend", legend)));
+            ("legend", legend),
+            ("scattermode", "group")));
     }
 
     /// <summary>"10 %", "25 %", "100 %".</summary>
