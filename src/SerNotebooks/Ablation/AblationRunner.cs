@@ -238,8 +238,8 @@ public static class AblationRunner
     }
 
     /// <summary>
-    /// k of the ablation last started in <paramref name="outputDirectory"/> (its ablation.json), 0 for the test split
-    /// or when there is none: how a notebook finds out what <c>sernb reproduce</c> ran there.
+    /// k of the ablation last started in <paramref name="outputDirectory"/> (its ablation.json; the number of sessions under
+    /// the sessions protocol), 0 for the test split or when there is none. <see cref="ReadPlan"/> gives the whole plan.
     /// </summary>
     public static int ReadFolds(string outputDirectory)
     {
