@@ -10,8 +10,8 @@ using Spectre.Console;
 namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
-/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper | --experiment FILE] [--seeds N] [--folds K] [--out DIR]
-/// [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
+/// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper | --experiment FILE] [--seeds N] [--folds K]
+/// [--protocol test-split|folds|sessions] [--label-fractions F,…] [--probe] [--out DIR] [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
 /// output folder (its HTML report in &lt;out&gt;/report). Re-running it skips every finished run.
 /// </summary>
 public static class ReproduceCommand
@@ -55,6 +55,18 @@ public static class ReproduceCommand
             Description = "k-fold cross-validation by actor (k ≥ 3: fold f tested, fold f+1 dev, the rest train; every speaker tested once); default: the manifest's test split",
             DefaultValueFactory = _ => 0,
         };
+        var protocol = new Option<string?>("--protocol")
+        {
+            Description = "test-split (the manifest's split column), folds (k-fold by actor; needs --folds K) or sessions (CREMA-D's 5 sessions from a manifest prepared with --split-protocol sessions-5: session i tested, i+1 dev, the rest train); default: folds when --folds is given, else test-split",
+        };
+        var labelFractions = new Option<string?>("--label-fractions")
+        {
+            Description = "Fine-tune on these fractions of the training clips, e.g. 0.1,0.25,0.5,1 (emotion-stratified, nested, the same clips for every configuration at a seed and fold); default: 1",
+        };
+        var probe = new Option<bool>("--probe")
+        {
+            Description = "Also train a linear probe of every configuration (encoder frozen, only the head trained; the baseline's probe is a frozen random encoder)",
+        };
         var output = new Option<DirectoryInfo?>("--out", "-o")
         {
             Description = "Output folder: corpus, features, pretrain/, finetune/, results.csv, summary.csv, experiment.json, charts/, report/ (default: <reports>/reproduce-<experiment name>)",
@@ -73,6 +85,9 @@ public static class ReproduceCommand
         command.Options.Add(experiment);
         command.Options.Add(seeds);
         command.Options.Add(folds);
+        command.Options.Add(protocol);
+        command.Options.Add(labelFractions);
+        command.Options.Add(probe);
         command.Options.Add(output);
         command.Options.Add(notebooks);
         command.Options.Add(noNotebooks);
@@ -99,6 +114,9 @@ public static class ReproduceCommand
                 experimentFile?.FullName ?? resolved.Name,
                 parseResult.GetValue(seeds) ?? resolved.Seeds,
                 parseResult.GetValue(folds),
+                parseResult.GetValue(protocol),
+                parseResult.GetValue(labelFractions),
+                parseResult.GetValue(probe),
                 parseResult.GetValue(output) ?? new DirectoryInfo(Reproduction.DefaultOutputDirectory(resolved.Name)),
                 parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
                 NotebooksExplicit: parseResult.GetValue(notebooks) is not null);
@@ -111,7 +129,50 @@ public static class ReproduceCommand
     public static string DefaultNotebooksFolder() => Path.Combine(SerNotebooksPaths.Resolve().RepositoryRoot, "notebooks");
 
     /// <param name="ProfileArgument">What the notebooks get as their <c>profile</c> parameter: the built-in name or the experiment file's path.</param>
-    private sealed record ReproduceRequest(string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+    private sealed record ReproduceRequest(
+        string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, string? Protocol, string? LabelFractions, bool Probe,
+        DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+
+    private const string TestSplitOption = "test-split";
+    private const string FoldsOption = "folds";
+    private const string SessionsOption = "sessions";
+
+    /// <summary>Whether the request evaluates over sessions; throws on a contradictory --protocol / --folds pair.</summary>
+    private static bool UsesSessions(ReproduceRequest request)
+    {
+        var protocol = request.Protocol?.Trim().ToLowerInvariant();
+        switch (protocol)
+        {
+            case null:
+                return false;
+            case TestSplitOption when request.Folds != 0:
+                throw new ArgumentException("--protocol test-split contradicts --folds; drop one of them");
+            case FoldsOption when request.Folds == 0:
+                throw new ArgumentException($"--protocol folds needs --folds K (K ≥ {SpeakerFolds.MinimumFolds})");
+            case SessionsOption when request.Folds != 0:
+                throw new ArgumentException("--protocol sessions uses the manifest's sessions as folds: drop --folds");
+            case TestSplitOption or FoldsOption:
+                return false;
+            case SessionsOption:
+                return true;
+            default:
+                throw new ArgumentException($"--protocol '{request.Protocol}': expected test-split, folds or sessions");
+        }
+    }
+
+    /// <summary>The fractions of --label-fractions ("0.1,0.25,1"), or [1] when it is not given.</summary>
+    private static IReadOnlyList<double> ParseFractions(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return AblationPlan.AllLabels;
+        }
+        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f > 0 && f <= 1
+                ? f
+                : throw new ArgumentException($"--label-fractions: '{part}' is not a fraction in (0, 1]"))
+            .ToArray();
+    }
 
     private static async Task<int> RunAsync(IAnsiConsole console, ReproduceRequest request, CancellationToken cancellationToken)
     {
@@ -177,6 +238,7 @@ public static class ReproduceCommand
     private static int RunAblation(IAnsiConsole console, ReproduceRequest request, CancellationToken commandCancellation)
     {
         var (corpusName, profile, seedCount, folds, output) = (request.Corpus, request.Profile, request.Seeds, request.Folds, request.Output);
+        bool sessions;
         AblationCorpus corpus;
         AblationPlan plan;
         try
@@ -189,16 +251,26 @@ public static class ReproduceCommand
             {
                 throw new ArgumentException($"--folds must be at least {SpeakerFolds.MinimumFolds} (one fold to test, the next for development, the rest to train), got {folds}");
             }
+            sessions = UsesSessions(request);
+            var fractions = ParseFractions(request.LabelFractions);
             TorchRuntime.EnsureLoadable();
-            corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds);
-            plan = folds == 0 ? AblationPlan.Create(seedCount) : AblationPlan.Create(seedCount).WithFolds(folds);
+            corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds, sessions);
+            plan = AblationPlan.Create(seedCount);
+            plan = sessions ? plan.WithSessions(corpus.Folds!.Count) : folds == 0 ? plan : plan.WithFolds(folds);
+            plan = plan.WithLabelFractions(fractions);
+            if (request.Probe)
+            {
+                plan = plan.WithModes([FinetuneMode.Full, FinetuneMode.Probe]);
+            }
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or TorchRuntimeException or SerNotebooks.Data.ManifestFormatException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
-        var perFold = plan.Folds == 0 ? "" : $" × {plan.Folds} folds";
+        var perFold = (plan.Folds == 0 ? "" : $" × {plan.Folds} {(plan.BySession ? "sessions" : "folds")}")
+            + (plan.LabelFractions.Count == 1 ? "" : $" × {plan.LabelFractions.Count} label fractions")
+            + (plan.Modes.Count == 1 ? "" : " × full/probe");
         console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
         console.MarkupLineInterpolated($"evaluation [bold]{plan.Protocol}[/]: {corpus.Evaluation}");
 
@@ -234,10 +306,27 @@ public static class ReproduceCommand
 
     private static void WriteSummary(IAnsiConsole console, ReproductionResult result)
     {
-        var summary = result.Ablation.Summary;
         var kFold = result.Ablation.Runs.Any(r => r.Fold is not null);
-        var compared = summary.Configurations.Count - 1;
-        console.MarkupLineInterpolated($"evaluation: [bold]{summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; 95 % CI of macro F1: bootstrap over test speakers; paired tests pair {(kFold ? "seeds, each the mean over its folds (the folds of a seed share its pre-trained encoder)" : "runs by seed")}; Holm: p adjusted across the {compared} configurations)");
+        var groups = result.Ablation.Groups.Count > 1 ? result.Ablation.Groups : [];
+        var compared = result.Ablation.Summary.Configurations.Count - 1;
+        console.MarkupLineInterpolated($"evaluation: [bold]{result.Ablation.Summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; 95 % CI of macro F1: bootstrap over test speakers; paired tests pair {(kFold ? "seeds, each the mean over its folds (the folds of a seed share its pre-trained encoder)" : "runs by seed")}{(groups.Count > 0 ? ", within each label fraction and mode" : "")}; Holm: p adjusted across the {compared} configurations)");
+        foreach (var group in groups)
+        {
+            console.MarkupLineInterpolated($"[bold]{group.Describe()}[/]");
+            WriteSummaryTable(console, group.Summary);
+        }
+        if (groups.Count == 0)
+        {
+            WriteSummaryTable(console, result.Ablation.Summary);
+        }
+        console.MarkupLineInterpolated($"runs table: {result.Ablation.RunsCsvPath}");
+        console.MarkupLineInterpolated($"summary: {result.Ablation.SummaryCsvPath}");
+        console.MarkupLineInterpolated($"charts: {result.Charts.Count} HTML files in {Path.GetDirectoryName(result.Charts[0])}");
+        console.MarkupLineInterpolated($"trained {result.Ablation.TrainedRuns} run(s), skipped {result.Ablation.SkippedRuns} finished run(s); wall time {result.Elapsed:hh\\:mm\\:ss}");
+    }
+
+    private static void WriteSummaryTable(IAnsiConsole console, AblationSummary summary)
+    {
         var table = new Table().AddColumns("configuration", "runs", "pairs", "macro P", "macro R", "macro F1", "F1 95% CI", "Δ F1 %", "t-test p", "t p Holm", "Wilcoxon p", "W p Holm");
         foreach (var configuration in summary.Configurations)
         {
@@ -256,10 +345,6 @@ public static class ReproduceCommand
                 comparison is null ? "" : Format(comparison.WilcoxonPHolm));
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"runs table: {result.Ablation.RunsCsvPath}");
-        console.MarkupLineInterpolated($"summary: {result.Ablation.SummaryCsvPath}");
-        console.MarkupLineInterpolated($"charts: {result.Charts.Count} HTML files in {Path.GetDirectoryName(result.Charts[0])}");
-        console.MarkupLineInterpolated($"trained {result.Ablation.TrainedRuns} run(s), skipped {result.Ablation.SkippedRuns} finished run(s); wall time {result.Elapsed:hh\\:mm\\:ss}");
     }
 
     private static string Format(double value) => double.IsNaN(value) ? "–" : value.ToString("0.###", CultureInfo.InvariantCulture);

@@ -50,6 +50,36 @@ public sealed record AblationCorpus(
     }
 
     /// <summary>
+    /// The same corpus evaluated over the sessions in the emotion manifests' split column (CREMA-D prepared with
+    /// <c>sernb prepare crema-d --split-protocol sessions-5</c>): session i tested, session i+1 (wrapping) dev, the rest train.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The split column holds no sessions; the message says how to prepare them.</exception>
+    public AblationCorpus WithSessions()
+    {
+        var entries = EmotionManifests.SelectMany(m => Manifest.Load(m).Entries).ToList();
+        var manifests = string.Join(", ", EmotionManifests.Select(m => Path.Combine(m, Manifest.CsvFileName)));
+        if (!entries.Any(e => SpeakerFolds.SessionNumber(e.Split) is not null))
+        {
+            var found = entries.Select(e => e.Split ?? "(empty)").Distinct().Order(StringComparer.Ordinal).Take(5);
+            throw new InvalidDataException(
+                $"{manifests}: the split column holds no sessions (found: {string.Join(", ", found)}); " +
+                "prepare the manifest with `sernb prepare crema-d --split-protocol sessions-5` (session1…session5 by actor id), or use --folds K");
+        }
+        SpeakerFolds sessions;
+        try
+        {
+            sessions = SpeakerFolds.FromSessions(entries);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{manifests}: {e.Message}", e);
+        }
+        var evaluation = $"cross-validation over the {sessions.Count} sessions of {manifests} (its split column): session i tests its speakers, " +
+            "session i+1 is dev, the rest train; every speaker is tested once. " + sessions.Describe();
+        return this with { SpeakerSplits = null, Folds = sessions, Evaluation = evaluation };
+    }
+
+    /// <summary>
     /// The corpus of two manifest folders. When the emotion manifests have no split column, the speakers are
     /// split by <see cref="SpeakerIndependentSplits"/>; otherwise the column is used as it is.
     /// </summary>

@@ -10,18 +10,63 @@ public sealed record PlannedPretraining(string Combination, IReadOnlyList<string
     public string RelativeDirectory => Path.Combine("pretrain", $"{Combination}-seed{Seed}");
 }
 
-/// <summary>One fine-tuning run: a configuration (baseline or task combination), a seed and, under k-fold, a fold.</summary>
+/// <summary>How a fine-tuning run trains the encoder.</summary>
+public enum FinetuneMode
+{
+    /// <summary>Encoder and head trained together (the paper's fine-tuning).</summary>
+    Full,
+
+    /// <summary>Linear probe: the encoder frozen (weights and batch-norm statistics), only the new head trained.</summary>
+    Probe,
+}
+
+/// <summary>Names of <see cref="FinetuneMode"/> in tables, folders and on the command line.</summary>
+public static class FinetuneModes
+{
+    public static string Name(FinetuneMode mode) => mode == FinetuneMode.Probe ? "probe" : "full";
+
+    /// <exception cref="ArgumentException">Neither "full" nor "probe".</exception>
+    public static FinetuneMode Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "full" => FinetuneMode.Full,
+        "probe" => FinetuneMode.Probe,
+        _ => throw new ArgumentException($"fine-tuning mode '{name}': expected full or probe"),
+    };
+}
+
+/// <summary>
+/// One fine-tuning run: a configuration (baseline or task combination), a seed, under k-fold or sessions a fold, a
+/// labelled fraction of the training clips and a mode (full fine-tuning or linear probe).
+/// </summary>
 /// <param name="Configuration">"baseline" or a task combination.</param>
 /// <param name="Seed">The same seed as its pre-training run, so runs pair by (seed, fold) across configurations.</param>
 /// <param name="Pretraining">The pre-training run it starts from; null for the baseline (random init). Shared by every fold.</param>
-/// <param name="Fold">The tested fold (1..k) under k-fold by actor; null when the test split is evaluated.</param>
-public sealed record PlannedFinetuning(string Configuration, int Seed, PlannedPretraining? Pretraining, int? Fold = null)
+/// <param name="Fold">The tested fold or session (1..k); null when the test split is evaluated.</param>
+/// <param name="LabelFraction">Fraction of the training clips with labels used (1 = all).</param>
+/// <param name="Mode">Full fine-tuning or a linear probe on the frozen encoder.</param>
+/// <param name="Session">Whether <paramref name="Fold"/> is one of CREMA-D's sessions (folder -session&lt;i&gt;) rather than a dealt actor fold.</param>
+public sealed record PlannedFinetuning(
+    string Configuration, int Seed, PlannedPretraining? Pretraining, int? Fold = null,
+    double LabelFraction = 1, FinetuneMode Mode = FinetuneMode.Full, bool Session = false)
 {
-    /// <summary>Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;[-fold&lt;f&gt;].</summary>
-    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}{(Fold is null ? "" : $"-fold{Fold}")}");
+    /// <summary>
+    /// Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;[-fold&lt;f&gt;|-session&lt;i&gt;][-frac&lt;x&gt;][-probe].
+    /// The suffixes appear only when they differ from the defaults, so folders of earlier ablations stay valid.
+    /// </summary>
+    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}{FoldSuffix}{FractionSuffix}{(Mode == FinetuneMode.Probe ? "-probe" : "")}");
 
     /// <summary>The fold as the results table writes it ("1".."k"), or null.</summary>
     public string? FoldName => Fold?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The fraction as tables and folder names write it (invariant, shortest round-trip form: 0.25, 1).</summary>
+    public string LabelFractionName => FormatFraction(LabelFraction);
+
+    /// <summary>The fraction as tables and folder names write it.</summary>
+    public static string FormatFraction(double fraction) => fraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private string FoldSuffix => Fold is null ? "" : Session ? $"-session{Fold}" : $"-fold{Fold}";
+
+    private string FractionSuffix => LabelFraction < 1 ? $"-frac{LabelFractionName}" : "";
 }
 
 /// <summary>
@@ -40,24 +85,60 @@ public sealed class AblationPlan
     /// <summary>The protocol name of k-fold cross-validation by actor, e.g. <c>5-fold-by-actor</c>.</summary>
     public static string KFoldProtocol(int folds) => $"{folds}-fold-by-actor";
 
+    /// <summary>The protocol name of cross-validation over the corpus's sessions, e.g. <c>5-sessions</c> for CREMA-D.</summary>
+    public static string SessionsProtocol(int sessions) => $"{sessions}-sessions";
+
+    /// <summary>The labelled fractions without <see cref="WithLabelFractions"/>: all training clips.</summary>
+    public static readonly IReadOnlyList<double> AllLabels = [1.0];
+
     /// <summary>The paper's three tasks (registered names), in the order used in configuration names.</summary>
     public static readonly IReadOnlyList<string> PaperTasks = ["energy-variation", "facial-activation", "au-emotion"];
 
+    // The fine-tuning runs of the test split at fraction 1, full mode: every other shape of the plan expands these.
+    private readonly IReadOnlyList<PlannedFinetuning> _baseFinetuning;
+
     private AblationPlan(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
-        IReadOnlyList<PlannedFinetuning> finetuning, int folds = 0)
+        IReadOnlyList<PlannedFinetuning> baseFinetuning, int folds = 0, bool bySession = false,
+        IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null)
     {
         Tasks = tasks;
         Seeds = seeds;
         Pretraining = pretraining;
-        Finetuning = finetuning;
+        _baseFinetuning = baseFinetuning;
         Folds = folds;
+        BySession = bySession;
+        LabelFractions = labelFractions ?? AllLabels;
+        Modes = modes ?? [FinetuneMode.Full];
+        Finetuning = Expand();
     }
 
-    /// <summary>k of k-fold by actor; 0 when the runs are evaluated on the test split.</summary>
+    /// <summary>k of k-fold by actor, or the number of sessions; 0 when the runs are evaluated on the test split.</summary>
     public int Folds { get; }
 
-    /// <summary>How the table's metrics are measured: <see cref="TestSplitProtocol"/> or <see cref="KFoldProtocol"/>.</summary>
-    public string Protocol => Folds == 0 ? TestSplitProtocol : KFoldProtocol(Folds);
+    /// <summary>Whether the folds are the corpus's sessions (<see cref="WithSessions"/>) rather than a seeded deal of the actors.</summary>
+    public bool BySession { get; }
+
+    /// <summary>The labelled fractions of the training clips, ascending; [1] unless <see cref="WithLabelFractions"/>.</summary>
+    public IReadOnlyList<double> LabelFractions { get; }
+
+    /// <summary>Full fine-tuning and/or the linear probe; [full] unless <see cref="WithModes"/>.</summary>
+    public IReadOnlyList<FinetuneMode> Modes { get; }
+
+    /// <summary>How the table's metrics are measured: <see cref="TestSplitProtocol"/>, <see cref="KFoldProtocol"/> or <see cref="SessionsProtocol"/>.</summary>
+    public string Protocol => Folds == 0 ? TestSplitProtocol : BySession ? SessionsProtocol(Folds) : KFoldProtocol(Folds);
+
+    /// <summary>The largest labelled fraction (the headline table's): 1 unless only smaller ones are planned.</summary>
+    public double HeadlineFraction => LabelFractions[^1];
+
+    /// <summary>The mode of the headline table: full fine-tuning when planned, else the probe.</summary>
+    public FinetuneMode HeadlineMode => Modes[0];
+
+    /// <summary>
+    /// The fine-tuning runs of the headline table (<see cref="HeadlineFraction"/>, <see cref="HeadlineMode"/>): one per
+    /// (configuration, seed, fold), what the bar and confusion charts and the notebooks' per-run views show.
+    /// </summary>
+    public IReadOnlyList<PlannedFinetuning> HeadlineFinetuning =>
+        Finetuning.Where(f => f.LabelFraction == HeadlineFraction && f.Mode == HeadlineMode).ToList();
 
     public IReadOnlyList<string> Tasks { get; }
 
@@ -66,7 +147,10 @@ public sealed class AblationPlan
     /// <summary>Every pre-training run, seed-major.</summary>
     public IReadOnlyList<PlannedPretraining> Pretraining { get; }
 
-    /// <summary>Every fine-tuning run, seed-major (then fold-major under k-fold); the baseline first within a seed (and fold).</summary>
+    /// <summary>
+    /// Every fine-tuning run, seed-major, then fold, fraction and mode; the baseline first within each (seed, fold,
+    /// fraction, mode).
+    /// </summary>
     public IReadOnlyList<PlannedFinetuning> Finetuning { get; }
 
     /// <summary>Configuration names: the baseline, then combinations by size and then task order.</summary>
@@ -135,15 +219,66 @@ public sealed class AblationPlan
     public AblationPlan WithFolds(int folds)
     {
         SpeakerFolds.RequireValidCount(folds);
+        RequireTestSplit();
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes);
+    }
+
+    /// <summary>
+    /// The same plan evaluated over the corpus's <paramref name="sessions"/> sessions (CREMA-D: 5): session i is
+    /// tested, session i+1 (wrapping) is dev, the rest train; runs are (configuration, seed, session).
+    /// </summary>
+    public AblationPlan WithSessions(int sessions = SpeakerFolds.CremaDSessions)
+    {
+        SpeakerFolds.RequireValidCount(sessions);
+        RequireTestSplit();
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes);
+    }
+
+    /// <summary>
+    /// The same plan fine-tuned on each labelled fraction of the training clips (<see cref="Training.LabelFractionSubset"/>):
+    /// runs become (configuration, seed, fold, fraction). Fractions must be in (0, 1] and distinct; they are sorted.
+    /// </summary>
+    public AblationPlan WithLabelFractions(IReadOnlyList<double> fractions)
+    {
+        ArgumentNullException.ThrowIfNull(fractions);
+        if (fractions.Count == 0 || fractions.Distinct().Count() != fractions.Count)
+        {
+            throw new ArgumentException($"label fractions must be distinct and at least one (got {string.Join(", ", fractions.Select(PlannedFinetuning.FormatFraction))})", nameof(fractions));
+        }
+        foreach (var fraction in fractions)
+        {
+            Training.LabelFractionSubset.RequireValid(fraction);
+        }
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes);
+    }
+
+    /// <summary>The same plan in each of <paramref name="modes"/> (e.g. full and probe): runs are keyed by mode too.</summary>
+    public AblationPlan WithModes(IReadOnlyList<FinetuneMode> modes)
+    {
+        ArgumentNullException.ThrowIfNull(modes);
+        if (modes.Count == 0 || modes.Distinct().Count() != modes.Count)
+        {
+            throw new ArgumentException("fine-tuning modes must be distinct and at least one", nameof(modes));
+        }
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray());
+    }
+
+    private void RequireTestSplit()
+    {
         if (Folds != 0)
         {
             throw new InvalidOperationException($"the plan is already {Protocol}");
         }
-        var finetuning = Seeds
-            .SelectMany(seed => Enumerable.Range(1, folds).SelectMany(fold =>
-                Finetuning.Where(f => f.Seed == seed).Select(f => f with { Fold = fold })))
+    }
+
+    private List<PlannedFinetuning> Expand()
+    {
+        IEnumerable<int?> folds = Folds == 0 ? [null] : Enumerable.Range(1, Folds).Select(f => (int?)f);
+        return Seeds
+            .SelectMany(seed => folds.SelectMany(fold => LabelFractions.SelectMany(fraction => Modes.SelectMany(mode =>
+                _baseFinetuning.Where(f => f.Seed == seed)
+                    .Select(f => f with { Fold = fold, Session = fold is not null && BySession, LabelFraction = fraction, Mode = mode })))))
             .ToList();
-        return new AblationPlan(Tasks, Seeds, Pretraining, finetuning, folds);
     }
 
     /// <summary>The 2^n − 1 non-empty subsets of <paramref name="tasks"/>.</summary>

@@ -20,7 +20,22 @@ public sealed record AblationResult(
     IReadOnlyList<RunMetrics> Runs,
     AblationSummary Summary,
     int TrainedRuns,
-    int SkippedRuns);
+    int SkippedRuns)
+{
+    /// <summary>
+    /// One summary per (labelled fraction, mode), each pairing runs within its own group only; a plain ablation has
+    /// one group, whose summary is <see cref="Summary"/>. With several groups <see cref="Runs"/> and
+    /// <see cref="Summary"/> are the headline group's (<see cref="AblationPlan.HeadlineFraction"/>, <see cref="AblationPlan.HeadlineMode"/>).
+    /// </summary>
+    public IReadOnlyList<AblationGroup> Groups { get; init; } = [];
+}
+
+/// <summary>The runs of one labelled fraction and fine-tuning mode, and their summary (paired within the group).</summary>
+public sealed record AblationGroup(double LabelFraction, FinetuneMode Mode, IReadOnlyList<RunMetrics> Runs, AblationSummary Summary)
+{
+    /// <summary>"fraction 0.25, probe"-style label for charts and console tables.</summary>
+    public string Describe() => $"label fraction {PlannedFinetuning.FormatFraction(LabelFraction)}, {FinetuneModes.Name(Mode)}";
+}
 
 /// <summary>
 /// Executes an <see cref="AblationPlan"/>: labels the pre-training corpus once, trains every pre-training run,
@@ -59,10 +74,12 @@ public static class AblationRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(profile);
-        if (plan.Folds != (corpus.Folds?.Count ?? 0))
+        if (plan.Folds != (corpus.Folds?.Count ?? 0) || plan.BySession != (corpus.Folds?.BySession ?? false))
         {
+            var corpusProtocol = corpus.Folds is null ? AblationPlan.TestSplitProtocol
+                : corpus.Folds.BySession ? AblationPlan.SessionsProtocol(corpus.Folds.Count) : AblationPlan.KFoldProtocol(corpus.Folds.Count);
             throw new ArgumentException(
-                $"the plan is {plan.Protocol} but the corpus is {(corpus.Folds is null ? AblationPlan.TestSplitProtocol : AblationPlan.KFoldProtocol(corpus.Folds.Count))}: use AblationPlan.WithFolds and AblationCorpus.WithFolds with the same k",
+                $"the plan is {plan.Protocol} but the corpus is {corpusProtocol}: use AblationPlan.WithFolds and AblationCorpus.WithFolds with the same k (or WithSessions on both)",
                 nameof(corpus));
         }
         var root = Path.GetFullPath(outputDirectory);
@@ -129,6 +146,10 @@ public static class AblationRunner
         Manifests = corpus.EmotionManifests,
         SpeakerSplits = corpus.SplitsFor(run.Fold),
         PretrainedRun = pretrainedRun,
+        // Unset at 1, so the configs (and folders) of ablations without label fractions stay as they were.
+        LabelFraction = run.LabelFraction < 1 ? run.LabelFraction : null,
+        // The probe of the baseline is a frozen random encoder: the chance-level reference for a probe.
+        FreezeEncoder = run.Mode == FinetuneMode.Probe,
         Model = profile.Model,
         Chunking = profile.Chunking,
         Optimizer = new OptimizerConfig { LearningRate = profile.LearningRate },
@@ -142,16 +163,22 @@ public static class AblationRunner
         FeatureCache = corpus.FeatureCache,
     };
 
+    /// <summary>The results.csv column of the labelled fraction of the training clips (1 = all).</summary>
+    public const string LabelFractionColumn = ResultsTable.LabelFractionColumn;
+
+    /// <summary>The results.csv column of the fine-tuning mode (<c>full</c> or <c>probe</c>).</summary>
+    public const string ModeColumn = ResultsTable.ModeColumn;
+
     /// <summary>
     /// Recomputes every fine-tuning run's metrics from its predictions.csv (ClassificationReport, scikit-learn's
-    /// definitions) and writes the runs table and the summary atomically. The summary's macro-F1 intervals resample
-    /// test speakers: each utterance's speaker comes from the manifests named by the run's config.json.
+    /// definitions) and writes the runs table and the summary atomically. Runs are summarised and paired within
+    /// each (labelled fraction, mode) group; summary.csv has one block of rows per group. The summary's macro-F1
+    /// intervals resample test speakers: each utterance's speaker comes from the manifests named by the run's config.json.
     /// </summary>
     public static AblationResult WriteTables(AblationPlan plan, string outputDirectory)
     {
         var root = Path.GetFullPath(outputDirectory);
-        var runs = new List<RunMetrics>();
-        var predictions = new List<RunPredictions>();
+        var rows = new List<(PlannedFinetuning Planned, RunMetrics Metrics, RunPredictions Predictions)>();
         var speakers = new ManifestSpeakers();
         foreach (var run in plan.Finetuning)
         {
@@ -162,35 +189,50 @@ public static class AblationRunner
             }
             var set = PredictionsFile.Read(folder.PredictionsPath);
             var report = ClassificationReport.FromPredictions(set);
-            runs.Add(RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName));
+            RunPredictions joined;
             try
             {
-                predictions.Add(RunPredictions.Join(run.Configuration, run.Seed, run.FoldName, set, speakers.Of(folder)));
+                joined = RunPredictions.Join(run.Configuration, run.Seed, run.FoldName, set, speakers.Of(folder));
             }
             catch (ArgumentException e)
             {
                 // Predictions that do not belong to the run's manifest: the folder is inconsistent, not the caller's argument.
                 throw new InvalidOperationException($"{folder.PredictionsPath}: {e.Message}", e);
             }
+            rows.Add((run, RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName), joined));
         }
-        var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol, predictions: predictions);
-        var withChange = runs.Select(r =>
+        var groups = rows
+            .GroupBy(r => (r.Planned.LabelFraction, r.Planned.Mode))
+            .OrderBy(g => g.Key.LabelFraction).ThenBy(g => g.Key.Mode)
+            .Select(g =>
+            {
+                var runs = g.Select(r => r.Metrics).ToList();
+                var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol, predictions: g.Select(r => r.Predictions).ToList());
+                return new AblationGroup(g.Key.LabelFraction, g.Key.Mode, runs, summary);
+            })
+            .ToList();
+        var withChange = rows.Select(r =>
         {
-            var baseline = runs.FirstOrDefault(b => b.Configuration == AblationPlan.Baseline && b.PairKey == r.PairKey);
-            var metrics = new Dictionary<string, double>(r.Metrics, StringComparer.Ordinal);
+            var baseline = rows
+                .Where(b => b.Metrics.Configuration == AblationPlan.Baseline && b.Metrics.PairKey == r.Metrics.PairKey
+                    && b.Planned.LabelFraction == r.Planned.LabelFraction && b.Planned.Mode == r.Planned.Mode)
+                .Select(b => b.Metrics)
+                .FirstOrDefault();
+            var metrics = new Dictionary<string, double>(r.Metrics.Metrics, StringComparer.Ordinal);
             foreach (var metric in MetricNames.Headline.Append(MetricNames.Accuracy))
             {
                 metrics[RelativeChangeColumn(metric)] = baseline is null || baseline[metric] == 0
                     ? double.NaN
-                    : 100 * (r[metric] - baseline[metric]) / baseline[metric];
+                    : 100 * (r.Metrics[metric] - baseline[metric]) / baseline[metric];
             }
-            return r with { Metrics = metrics };
+            return r.Metrics with { Metrics = metrics };
         }).ToList();
         var runsPath = Path.Combine(root, RunsFileName);
         var summaryPath = Path.Combine(root, SummaryFileName);
-        ResultsTable.WriteCsv(ResultsTable.RunsFrame(withChange, plan.Protocol), runsPath);
-        ResultsTable.WriteCsv(ResultsTable.SummaryFrame(summary), summaryPath, ResultsTable.ConfigurationColumn);
-        return new AblationResult(runsPath, summaryPath, runs, summary, 0, 0);
+        ResultsTable.WriteCsv(GroupedTables.RunsFrame(withChange, rows.Select(r => r.Planned).ToList(), plan.Protocol), runsPath);
+        ResultsTable.WriteCsv(GroupedTables.SummaryFrame(groups), summaryPath);
+        var headline = groups.Single(g => g.LabelFraction == plan.HeadlineFraction && g.Mode == plan.HeadlineMode);
+        return new AblationResult(runsPath, summaryPath, headline.Runs, headline.Summary, 0, 0) { Groups = groups };
     }
 
     /// <summary>Utterance id → speaker of the manifests a run was trained and tested on (its config.json), each manifest read once.</summary>
@@ -236,6 +278,9 @@ public static class AblationRunner
             corpus.SpeakerSplits,
             protocol = plan.Protocol,
             folds = plan.Folds,
+            bySession = plan.BySession,
+            labelFractions = plan.LabelFractions,
+            modes = plan.Modes.Select(FinetuneModes.Name).ToArray(),
             speakerFolds = corpus.Folds?.FoldOf,
             evaluation = corpus.Evaluation,
         };
@@ -246,8 +291,8 @@ public static class AblationRunner
     }
 
     /// <summary>
-    /// k of the ablation last started in <paramref name="outputDirectory"/> (its ablation.json), 0 for the test split
-    /// or when there is none: how a notebook finds out what <c>sernb reproduce</c> ran there.
+    /// k of the ablation last started in <paramref name="outputDirectory"/> (its ablation.json; the number of sessions under
+    /// the sessions protocol), 0 for the test split or when there is none. <see cref="ReadPlan"/> gives the whole plan.
     /// </summary>
     public static int ReadFolds(string outputDirectory)
     {
@@ -260,6 +305,45 @@ public static class AblationRunner
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             return document.RootElement.TryGetProperty("folds", out var folds) && folds.ValueKind == JsonValueKind.Number ? folds.GetInt32() : 0;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// The plan <c>sernb reproduce</c> last started in <paramref name="outputDirectory"/> (its ablation.json), rebuilt
+    /// over <paramref name="seeds"/>: protocol (test split, k-fold or sessions), labelled fractions and modes. The plain
+    /// test-split plan when there is none, or for fields an older ablation.json lacks.
+    /// </summary>
+    public static AblationPlan ReadPlan(string outputDirectory, int seeds)
+    {
+        var plan = AblationPlan.Create(seeds);
+        var path = Path.Combine(Path.GetFullPath(outputDirectory), PlanFileName);
+        if (!File.Exists(path))
+        {
+            return plan;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            var folds = root.TryGetProperty("folds", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt32() : 0;
+            var bySession = root.TryGetProperty("bySession", out var b) && b.ValueKind == JsonValueKind.True;
+            if (folds != 0)
+            {
+                plan = bySession ? plan.WithSessions(folds) : plan.WithFolds(folds);
+            }
+            if (root.TryGetProperty("labelFractions", out var fractions) && fractions.ValueKind == JsonValueKind.Array)
+            {
+                plan = plan.WithLabelFractions(fractions.EnumerateArray().Select(e => e.GetDouble()).ToArray());
+            }
+            if (root.TryGetProperty("modes", out var modes) && modes.ValueKind == JsonValueKind.Array)
+            {
+                plan = plan.WithModes(modes.EnumerateArray().Select(e => FinetuneModes.Parse(e.GetString() ?? "")).ToArray());
+            }
+            return plan;
         }
         catch (JsonException e)
         {

@@ -35,11 +35,13 @@ public static class Reproduction
     /// <paramref name="outputDirectory"/>/corpus, sized for <paramref name="profile"/>; anything else is a folder holding
     /// the pre-training and CREMA-D manifests (either pretraining/ and crema-d/, or manifests/pretraining and manifests/crema-d).
     /// <paramref name="folds"/> ≥ 3 evaluates by k-fold cross-validation by actor (<see cref="AblationCorpus.WithFolds"/>);
-    /// 0 evaluates on the test split.
+    /// 0 evaluates on the test split. <paramref name="sessions"/> evaluates over the sessions in the emotion manifest's
+    /// split column instead (<see cref="AblationCorpus.WithSessions"/>; <paramref name="folds"/> is then ignored).
     /// </summary>
-    public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null, int folds = 0)
+    public static AblationCorpus ResolveCorpus(string corpus, AblationProfile profile, string outputDirectory, Action<string>? log = null, int folds = 0,
+        bool sessions = false)
     {
-        if (folds != 0)
+        if (folds != 0 && !sessions)
         {
             // Before the demo corpus is generated: a bad count must not cost a minute of generation first.
             SpeakerFolds.RequireValidCount(folds);
@@ -65,7 +67,7 @@ public static class Reproduction
             if (File.Exists(Path.Combine(pretraining, Manifest.CsvFileName)) && File.Exists(Path.Combine(emotion, Manifest.CsvFileName)))
             {
                 var resolved = AblationCorpus.FromManifests(pretraining, emotion, features);
-                return folds == 0 ? resolved : resolved.WithFolds(folds);
+                return sessions ? resolved.WithSessions() : folds == 0 ? resolved : resolved.WithFolds(folds);
             }
         }
         throw new DirectoryNotFoundException(
@@ -101,16 +103,29 @@ public static class Reproduction
         Save(EvaluationCharts.MacroScores(ablation.Summary), "macro-scores.html", "Macro precision, recall and F1 per configuration");
         Save(EvaluationCharts.DeltaVersusBaseline(ablation.Summary, relative: true), "delta-vs-baseline.html", "Change vs the baseline");
         Save(EvaluationCharts.PerClassF1(ablation.Summary), "per-class-f1.html", "Per-class F1");
+        foreach (var mode in plan.Modes.Where(_ => plan.LabelFractions.Count > 1))
+        {
+            var name = FinetuneModes.Name(mode);
+            var curve = ablation.Groups.Where(g => g.Mode == mode).Select(g => (g.LabelFraction, g.Summary)).ToList();
+            Save(LabelEfficiencyChart.Create(curve, title: $"Label efficiency ({name}): macro-F1 vs labelled fraction of the training clips (mean ± std over {Pooled(plan, plan.Seeds.Count)})"),
+                $"label-efficiency{(mode == FinetuneMode.Full ? "" : "-" + name)}.html", $"Label efficiency ({name})");
+        }
+        if (plan.Modes.Count > 1)
+        {
+            var sideBySide = ablation.Groups.Where(g => g.LabelFraction == plan.HeadlineFraction).Select(g => (FinetuneModes.Name(g.Mode), g.Summary)).ToList();
+            Save(ProbeComparisonChart.Create(sideBySide), "full-vs-probe.html", "Full fine-tuning vs linear probe");
+        }
         var root = Path.GetFullPath(outputDirectory);
         foreach (var configuration in plan.Configurations)
         {
             var report = PooledReport(plan, root, configuration);
-            var runs = plan.Finetuning.Count(f => f.Configuration == configuration);
+            var runs = Headline(plan).Count(f => f.Configuration == configuration);
             Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs)})"),
                 $"confusion-{configuration}.html", $"Confusion matrix: {configuration}");
         }
         var histories = plan.Finetuning.ToDictionary(
-            f => $"{f.Configuration} seed {f.Seed}{(f.Fold is null ? "" : $" fold {f.Fold}")}",
+            f => $"{f.Configuration} seed {f.Seed}{(f.Fold is null ? "" : $" {(f.Session ? "session" : "fold")} {f.Fold}")}" +
+                $"{(f.LabelFraction < 1 ? $" fraction {f.LabelFractionName}" : "")}{(f.Mode == FinetuneMode.Probe ? " probe" : "")}",
             f => TrainingHistory.ReadCsv(new RunFolder(Path.Combine(root, f.RelativeDirectory)).MetricsCsvPath));
         Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
         return written;
@@ -118,13 +133,14 @@ public static class Reproduction
 
     /// <summary>
     /// The classification report of <paramref name="configuration"/> over the test predictions of all its fine-tuning
-    /// runs pooled: every seed's test utterances once per seed; under k-fold each fold's own speakers.
+    /// runs pooled: every seed's test utterances once per seed; under k-fold each fold's own speakers. Only the headline
+    /// runs (the largest labelled fraction, full fine-tuning when planned) are pooled.
     /// </summary>
     public static ClassificationReport PooledReport(AblationPlan plan, string outputDirectory, string configuration)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var root = Path.GetFullPath(outputDirectory);
-        var sets = plan.Finetuning
+        var sets = Headline(plan)
             .Where(f => f.Configuration == configuration)
             .Select(f => PredictionsFile.Read(new RunFolder(Path.Combine(root, f.RelativeDirectory)).PredictionsPath))
             .ToArray();
@@ -139,5 +155,7 @@ public static class Reproduction
     }
 
     private static string Pooled(AblationPlan plan, int runs) =>
-        plan.Folds == 0 ? $"{runs} seed(s)" : $"{plan.Seeds.Count} seed(s) × {plan.Folds} folds";
+        plan.Folds == 0 ? $"{runs} seed(s)" : $"{plan.Seeds.Count} seed(s) × {plan.Folds} {(plan.BySession ? "sessions" : "folds")}";
+
+    private static IEnumerable<PlannedFinetuning> Headline(AblationPlan plan) => plan.HeadlineFinetuning;
 }

@@ -18,6 +18,12 @@ public sealed class SpeakerFolds
     /// <summary>Test, dev and train each need at least one fold.</summary>
     public const int MinimumFolds = 3;
 
+    /// <summary>CREMA-D's sessions in the literature (by actor id: <c>CremaDCorpus.SessionOf</c>).</summary>
+    public const int CremaDSessions = 5;
+
+    /// <summary>The prefix of a session in a prepared manifest's split column (<c>session1</c>…<c>session5</c>).</summary>
+    public const string SessionPrefix = "session";
+
     /// <summary>Throws unless <paramref name="folds"/> is a usable fold count (at least <see cref="MinimumFolds"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Too few folds: nothing would be left to train on.</exception>
     public static void RequireValidCount(int folds)
@@ -31,12 +37,16 @@ public sealed class SpeakerFolds
 
     private readonly IReadOnlyList<ActorAssignment> _assignments;
 
-    private SpeakerFolds(int count, IReadOnlyList<ActorAssignment> assignments, bool stratifiedBySex)
+    private SpeakerFolds(int count, IReadOnlyList<ActorAssignment> assignments, bool stratifiedBySex, bool bySession = false)
     {
         Count = count;
         _assignments = assignments;
         StratifiedBySex = stratifiedBySex;
+        BySession = bySession;
     }
+
+    /// <summary>Whether the folds are given sessions (<see cref="FromSessions"/>) rather than a seeded deal.</summary>
+    public bool BySession { get; }
 
     /// <summary>k.</summary>
     public int Count { get; }
@@ -78,6 +88,46 @@ public sealed class SpeakerFolds
         return new SpeakerFolds(folds, assignments, stratified);
     }
 
+    /// <summary>
+    /// The folds the manifest already gives: every clip's split column holds <c>session1</c>…<c>session&lt;k&gt;</c>
+    /// (CREMA-D prepared with <c>--split-protocol sessions-5</c>), session i becoming fold i. Nothing is drawn.
+    /// </summary>
+    /// <exception cref="ArgumentException">A clip without a session, a speaker in two sessions, a missing session, or fewer than <see cref="MinimumFolds"/> sessions.</exception>
+    public static SpeakerFolds FromSessions(IEnumerable<ManifestEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var sessionOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (SessionNumber(entry.Split) is not { } session)
+            {
+                throw new ArgumentException($"clip {entry.Id} has split '{entry.Split}', not a session ({SessionPrefix}1…)", nameof(entries));
+            }
+            if (sessionOf.TryGetValue(entry.Speaker, out var known) && known != session)
+            {
+                throw new ArgumentException($"speaker {entry.Speaker} is in {SessionPrefix}{known} and in {SessionPrefix}{session} (clip {entry.Id})", nameof(entries));
+            }
+            sessionOf[entry.Speaker] = session;
+        }
+        var count = sessionOf.Count == 0 ? 0 : sessionOf.Values.Max();
+        RequireValidCount(count);
+        if (Enumerable.Range(1, count).FirstOrDefault(s => !sessionOf.ContainsValue(s)) is var missing and > 0)
+        {
+            throw new ArgumentException($"{SessionPrefix}{missing} has no speaker: sessions 1..{count} must all be present", nameof(entries));
+        }
+        var assignments = sessionOf.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new ActorAssignment(p.Key, "unknown", $"fold{p.Value}"))
+            .ToList();
+        return new SpeakerFolds(count, assignments, stratifiedBySex: false, bySession: true);
+    }
+
+    /// <summary>i of a split value <c>session&lt;i&gt;</c> (i ≥ 1), or null.</summary>
+    public static int? SessionNumber(string? split) =>
+        split is not null && split.StartsWith(SessionPrefix, StringComparison.Ordinal)
+        && int.TryParse(split.AsSpan(SessionPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 1
+            ? i
+            : null;
+
     /// <summary>The speakers of fold <paramref name="fold"/> (1..k), in id order.</summary>
     public IReadOnlyList<string> SpeakersOf(int fold)
     {
@@ -105,7 +155,7 @@ public sealed class SpeakerFolds
 
     /// <summary>One line per fold: its test speakers.</summary>
     public string Describe() =>
-        string.Join("; ", Enumerable.Range(1, Count).Select(f => $"fold {f}: {string.Join(" ", SpeakersOf(f))}"));
+        string.Join("; ", Enumerable.Range(1, Count).Select(f => $"{(BySession ? "session" : "fold")} {f}: {string.Join(" ", SpeakersOf(f))}"));
 
     private void CheckFold(int fold)
     {

@@ -31,6 +31,12 @@ public static class ResultsTable
     /// <summary>The evaluation protocol (e.g. <c>test-split</c>, <c>5-fold-by-actor</c>): the same in every row.</summary>
     public const string EvaluationColumn = "evaluation";
 
+    /// <summary>Labelled fraction of the training clips (written by the ablation; an identifier here, not a metric).</summary>
+    public const string LabelFractionColumn = "label_fraction";
+
+    /// <summary>Fine-tuning mode, <c>full</c> or <c>probe</c> (written by the ablation; not a metric).</summary>
+    public const string ModeColumn = "mode";
+
     /// <summary>Per-run table: configuration, seed, fold (only when some run has one), evaluation (when
     /// <paramref name="evaluation"/> is given), then every metric.</summary>
     public static Frame<int, string> RunsFrame(IEnumerable<RunMetrics> runs, string? evaluation = null)
@@ -73,7 +79,7 @@ public static class ResultsTable
             }
         }
         var hasFold = frame.ColumnKeys.Contains(FoldColumn);
-        var metricColumns = frame.ColumnKeys.Where(c => c is not ConfigurationColumn and not SeedColumn and not FoldColumn and not EvaluationColumn).ToArray();
+        var metricColumns = frame.ColumnKeys.Where(c => c is not ConfigurationColumn and not SeedColumn and not FoldColumn and not EvaluationColumn and not LabelFractionColumn and not ModeColumn).ToArray();
         var configurations = frame.GetColumn<string>(ConfigurationColumn);
         var seeds = frame.GetColumn<int>(SeedColumn);
         var folds = hasFold ? frame.GetColumn<string>(FoldColumn) : null;
@@ -206,7 +212,7 @@ public static class ResultsTable
         {
             header = csv.Read() && csv.ReadHeader() && csv.HeaderRecord is { } h ? h : throw new EvaluationFormatException(path, 1, "no header row");
         }
-        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn, EvaluationColumn, PairUnitColumn }.Where(header.Contains).Select(c => c + "=string"));
+        var schema = string.Join(",", new[] { ConfigurationColumn, FoldColumn, EvaluationColumn, PairUnitColumn, ModeColumn }.Where(header.Contains).Select(c => c + "=string"));
         using var stream = File.OpenRead(path);
         return Frame.ReadCsv(stream, hasHeaders: true, inferTypes: true, inferRows: 0,
             schema: schema.Length == 0 ? null : schema,

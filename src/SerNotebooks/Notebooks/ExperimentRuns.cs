@@ -109,11 +109,11 @@ public static class ExperimentRuns
             .Select(p => ($"{p.Combination} seed {p.Seed}", p.RelativeDirectory)));
     }
 
-    /// <summary>Per-epoch histories (metrics.csv) of the fine-tuning runs, keyed "&lt;configuration&gt; seed &lt;k&gt;"; only <paramref name="seed"/> when given.</summary>
+    /// <summary>Per-epoch histories (metrics.csv) of the headline fine-tuning runs (all labels, full fine-tuning when planned), keyed "&lt;configuration&gt; seed &lt;k&gt;"; only <paramref name="seed"/> when given.</summary>
     public static IReadOnlyDictionary<string, TrainingHistory> FinetuningHistories(this NotebookExperiment experiment, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        return ReadHistories(experiment, experiment.Plan.Finetuning
+        return ReadHistories(experiment, experiment.Plan.HeadlineFinetuning
             .Where(f => seed is null || f.Seed == seed)
             .Select(f => ($"{f.Configuration} seed {f.Seed}", f.RelativeDirectory)));
     }
@@ -129,7 +129,7 @@ public static class ExperimentRuns
     public static IReadOnlyDictionary<string, TrainingHistory> MeanFinetuningHistories(this NotebookExperiment experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        return MeanByConfiguration(experiment, experiment.Plan.Finetuning.Select(f => (f.Configuration, f.RelativeDirectory)));
+        return MeanByConfiguration(experiment, experiment.Plan.HeadlineFinetuning.Select(f => (f.Configuration, f.RelativeDirectory)));
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class NotebookExperiment
         Plan = plan;
         OutputDirectory = outputDirectory;
         Log = log;
-        _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log, plan.Folds));
+        _corpus = new Lazy<AblationCorpus>(() => Reproduction.ResolveCorpus(corpusName, profile, outputDirectory, log, plan.Folds, plan.BySession));
         // Read once per experiment: notebook cells ask for the manifests again and again.
         _pretrainingManifest = new Lazy<Manifest>(() => Manifest.Load(Corpus.PretrainingManifests[0]));
         _emotionManifest = new Lazy<Manifest>(() => Manifest.Load(Corpus.EmotionManifests[0]));
@@ -86,9 +86,10 @@ public sealed class NotebookExperiment
         var output = string.IsNullOrWhiteSpace(runs)
             ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
             : Path.GetFullPath(runs);
-        var k = folds != 0 ? folds : AblationRunner.ReadFolds(output);
-        var plan = AblationPlan.Create(seeds);
-        return new NotebookExperiment(corpus, resolvedProfile, k == 0 ? plan : plan.WithFolds(k), output, log ?? Console.WriteLine);
+        // The folder's ablation.json also gives the sessions protocol, label fractions and modes of `sernb reproduce`.
+        var stored = AblationRunner.ReadPlan(output, seeds);
+        var plan = folds == 0 || (stored.Folds == folds && !stored.BySession) ? stored : AblationPlan.Create(seeds).WithFolds(folds);
+        return new NotebookExperiment(corpus, resolvedProfile, plan, output, log ?? Console.WriteLine);
     }
 
     /// <summary>
@@ -131,7 +132,8 @@ public sealed class NotebookExperiment
         {
             throw new ArgumentException($"this experiment evaluates by {Plan.Folds}-fold cross-validation by actor: give the fold (1..{Plan.Folds})", nameof(fold));
         }
-        var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed && f.Fold == fold)
+        var run = Plan.Finetuning.FirstOrDefault(f => f.Configuration == configuration && f.Seed == seed && f.Fold == fold
+                && f.LabelFraction == Plan.HeadlineFraction && f.Mode == Plan.HeadlineMode)
             ?? throw new ArgumentException($"no fine-tuning run '{configuration}' seed {seed}{(fold is null ? "" : $" fold {fold}")} in the plan (configurations: {string.Join(", ", Plan.Configurations)}; seeds: {string.Join(", ", Plan.Seeds)})");
         return PredictionsFile.Read(new RunFolder(Path.Combine(OutputDirectory, run.RelativeDirectory)).PredictionsPath);
     }

@@ -94,6 +94,14 @@ public sealed record TrainingConfig
     /// <summary>Fine-tuning: the first this many epochs train the head only (encoder frozen as with <see cref="FreezeEncoder"/>), then the encoder joins.</summary>
     public int EncoderWarmupEpochs { get; init; }
 
+    /// <summary>
+    /// Fine-tuning: train on this fraction of the training clips only (label efficiency; <see cref="LabelFractionSubset"/>:
+    /// emotion-stratified, nested across fractions, drawn with <see cref="Seed"/>). Null = all of them; omitted from the
+    /// JSON when null, so configs written before the field existed stay valid.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LabelFraction { get; init; }
+
     /// <summary>Fine-tuning: emotion classes, in head order.</summary>
     public IReadOnlyList<string> Emotions { get; init; } = CremaDEmotions;
 
@@ -230,6 +238,10 @@ public sealed record TrainingConfig
         }
         else
         {
+            if (LabelFraction is { } fraction && !(fraction > 0 && fraction <= 1))
+            {
+                throw new ArgumentException($"labelFraction must be in (0, 1], got {fraction}");
+            }
             if (Emotions.Count < 2 || Emotions.Distinct().Count() != Emotions.Count)
             {
                 throw new ArgumentException("emotions: at least two distinct classes are needed");

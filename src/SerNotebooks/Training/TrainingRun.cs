@@ -174,7 +174,7 @@ public static class TrainingRun
         return classifier;
     }
 
-    /// <summary>Loads the clips of <paramref name="config"/>'s manifests with their run split.</summary>
+    /// <summary>Loads the clips of <paramref name="config"/>'s manifests with their run split (only the labelled fraction of the training clips when <see cref="TrainingConfig.LabelFraction"/> is set).</summary>
     public static IReadOnlyList<(Manifest Manifest, ManifestEntry Entry, string Split)> SelectClips(TrainingConfig config)
     {
         var clips = new List<(Manifest, ManifestEntry, string)>();
@@ -213,7 +213,7 @@ public static class TrainingRun
                 clips.Add((manifest, entry, RoleOf(config.Splits, split)));
             }
         }
-        return clips;
+        return LabelFractionSubset.Apply(config, clips);
     }
 
     /// <summary>

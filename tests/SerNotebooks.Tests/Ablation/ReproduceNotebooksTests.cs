@@ -63,7 +63,7 @@ public sealed class ReproduceNotebooksTests(TinyReproductionFolder reproduction)
         var cells = TestNotebook.ReadCells(Path.Combine(report, "01-reads-the-runs.ipynb"));
         // The notebook printed the header of the reproduction's own results table.
         var printed = TestNotebook.Text(cells[^1]!["outputs"]![0]!["text"]);
-        Assert.StartsWith("configuration,seed,evaluation,macro_precision", printed);
+        Assert.StartsWith("configuration,seed,evaluation,label_fraction,mode,macro_precision", printed);
     }
 
     [Fact]
