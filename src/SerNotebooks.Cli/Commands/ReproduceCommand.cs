@@ -63,6 +63,10 @@ public static class ReproduceCommand
         {
             Description = "Fine-tune on these fractions of the training clips, e.g. 0.1,0.25,0.5,1 (emotion-stratified, nested, the same clips for every configuration at a seed and fold); default: 1",
         };
+        var controls = new Option<string?>("--controls")
+        {
+            Description = "Control configurations beside the paper's, e.g. oracle-emotion,shuffled-energy-variation (oracle-emotion needs the demo corpus's hidden emotion), or none; default: the experiment's",
+        };
         var probe = new Option<bool>("--probe")
         {
             Description = "Also train a linear probe of every configuration (encoder frozen, only the head trained; the baseline's probe is a frozen random encoder)",
@@ -88,6 +92,7 @@ public static class ReproduceCommand
         command.Options.Add(protocol);
         command.Options.Add(labelFractions);
         command.Options.Add(probe);
+        command.Options.Add(controls);
         command.Options.Add(output);
         command.Options.Add(notebooks);
         command.Options.Add(noNotebooks);
@@ -117,6 +122,7 @@ public static class ReproduceCommand
                 parseResult.GetValue(protocol),
                 parseResult.GetValue(labelFractions),
                 parseResult.GetValue(probe),
+                ParseControls(parseResult.GetValue(controls)) ?? resolved.Controls,
                 parseResult.GetValue(output) ?? new DirectoryInfo(Reproduction.DefaultOutputDirectory(resolved.Name)),
                 parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
                 NotebooksExplicit: parseResult.GetValue(notebooks) is not null);
@@ -131,7 +137,13 @@ public static class ReproduceCommand
     /// <param name="ProfileArgument">What the notebooks get as their <c>profile</c> parameter: the built-in name or the experiment file's path.</param>
     private sealed record ReproduceRequest(
         string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, string? Protocol, string? LabelFractions, bool Probe,
-        DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+        IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+
+    /// <summary>The names of --controls ("a,b"; "none" = no control), or null when the option is not given.</summary>
+    private static IReadOnlyList<string>? ParseControls(string? text) =>
+        text is null ? null
+        : string.Equals(text.Trim(), "none", StringComparison.OrdinalIgnoreCase) ? []
+        : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private const string TestSplitOption = "test-split";
     private const string FoldsOption = "folds";
@@ -262,6 +274,7 @@ public static class ReproduceCommand
             {
                 plan = plan.WithModes([FinetuneMode.Full, FinetuneMode.Probe]);
             }
+            plan = plan.WithControls(request.Controls);
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or TorchRuntimeException or SerNotebooks.Data.ManifestFormatException)
         {
@@ -271,7 +284,7 @@ public static class ReproduceCommand
         var perFold = (plan.Folds == 0 ? "" : $" × {plan.Folds} {(plan.BySession ? "sessions" : "folds")}")
             + (plan.LabelFractions.Count == 1 ? "" : $" × {plan.LabelFractions.Count} label fractions")
             + (plan.Modes.Count == 1 ? "" : " × full/probe");
-        console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
+        console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations{(plan.Controls.Count > 0 ? $" (controls: {string.Join(", ", plan.Controls)})" : "")} × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
         console.MarkupLineInterpolated($"evaluation [bold]{plan.Protocol}[/]: {corpus.Evaluation}");
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(commandCancellation);
@@ -308,8 +321,9 @@ public static class ReproduceCommand
     {
         var kFold = result.Ablation.Runs.Any(r => r.Fold is not null);
         var groups = result.Ablation.Groups.Count > 1 ? result.Ablation.Groups : [];
-        var compared = result.Ablation.Summary.Configurations.Count - 1;
-        console.MarkupLineInterpolated($"evaluation: [bold]{result.Ablation.Summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; 95 % CI of macro F1: bootstrap over test speakers; paired tests pair {(kFold ? "seeds, each the mean over its folds (the folds of a seed share its pre-trained encoder)" : "runs by seed")}{(groups.Count > 0 ? ", within each label fraction and mode" : "")}; Holm: p adjusted across the {compared} configurations)");
+        var controls = result.Ablation.Summary.Configurations.Count(c => c.IsControl);
+        var compared = result.Ablation.Summary.Configurations.Count - 1 - controls;
+        console.MarkupLineInterpolated($"evaluation: [bold]{result.Ablation.Summary.Evaluation}[/] (mean ± std over {(kFold ? "seeds × folds" : "seeds")}; 95 % CI of macro F1: bootstrap over test speakers; paired tests pair {(kFold ? "seeds, each the mean over its folds (the folds of a seed share its pre-trained encoder)" : "runs by seed")}{(groups.Count > 0 ? ", within each label fraction and mode" : "")}; Holm: p adjusted across the {compared} configurations{(controls > 0 ? $", and separately across the {controls} controls" : "")})");
         foreach (var group in groups)
         {
             console.MarkupLineInterpolated($"[bold]{group.Describe()}[/]");
@@ -333,7 +347,7 @@ public static class ReproduceCommand
             string Cell(string metric) => $"{Format(configuration[metric].Mean)} ± {Format(configuration[metric].Std)}";
             var comparison = configuration.VersusBaseline.TryGetValue(MetricNames.MacroF1, out var c) ? c : null;
             table.AddRow(
-                Markup.Escape(configuration.Configuration),
+                Markup.Escape(SerNotebooks.Charts.EvaluationCharts.Label(configuration)),
                 configuration.Runs.ToString(CultureInfo.InvariantCulture),
                 configuration.Pairing is { } pairing ? Markup.Escape(ReportFrames.PairsText(pairing)) : "",
                 Cell(MetricNames.MacroPrecision), Cell(MetricNames.MacroRecall), Cell(MetricNames.MacroF1),

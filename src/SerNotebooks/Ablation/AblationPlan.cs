@@ -99,7 +99,7 @@ public sealed class AblationPlan
 
     private AblationPlan(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
         IReadOnlyList<PlannedFinetuning> baseFinetuning, int folds = 0, bool bySession = false,
-        IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null)
+        IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null, IReadOnlyList<string>? controls = null)
     {
         Tasks = tasks;
         Seeds = seeds;
@@ -109,6 +109,7 @@ public sealed class AblationPlan
         BySession = bySession;
         LabelFractions = labelFractions ?? AllLabels;
         Modes = modes ?? [FinetuneMode.Full];
+        Controls = controls ?? [];
         Finetuning = Expand();
     }
 
@@ -123,6 +124,18 @@ public sealed class AblationPlan
 
     /// <summary>Full fine-tuning and/or the linear probe; [full] unless <see cref="WithModes"/>.</summary>
     public IReadOnlyList<FinetuneMode> Modes { get; }
+
+    /// <summary>
+    /// Control configurations (<see cref="WithControls"/>): each a single control task (oracle-emotion, shuffled-&lt;task&gt;),
+    /// pre-trained and fine-tuned like a configuration but never one of the paper's task combinations.
+    /// </summary>
+    public IReadOnlyList<string> Controls { get; }
+
+    /// <summary>Every task the pre-training corpus must be labelled for: the paper's tasks, then the controls.</summary>
+    public IReadOnlyList<string> LabellingTasks => [.. Tasks, .. Controls];
+
+    /// <summary>Whether <paramref name="configuration"/> is a control, not one of the paper's configurations.</summary>
+    public bool IsControl(string configuration) => Controls.Contains(configuration, StringComparer.Ordinal);
 
     /// <summary>How the table's metrics are measured: <see cref="TestSplitProtocol"/>, <see cref="KFoldProtocol"/> or <see cref="SessionsProtocol"/>.</summary>
     public string Protocol => Folds == 0 ? TestSplitProtocol : BySession ? SessionsProtocol(Folds) : KFoldProtocol(Folds);
@@ -153,7 +166,7 @@ public sealed class AblationPlan
     /// </summary>
     public IReadOnlyList<PlannedFinetuning> Finetuning { get; }
 
-    /// <summary>Configuration names: the baseline, then combinations by size and then task order.</summary>
+    /// <summary>Configuration names: the baseline, then combinations by size and then task order, then the controls.</summary>
     public IReadOnlyList<string> Configurations => Finetuning.Select(f => f.Configuration).Distinct().ToList();
 
     /// <summary>
@@ -220,7 +233,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(folds);
         RequireTestSplit();
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes);
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes, Controls);
     }
 
     /// <summary>
@@ -231,7 +244,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(sessions);
         RequireTestSplit();
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes);
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes, Controls);
     }
 
     /// <summary>
@@ -249,7 +262,7 @@ public sealed class AblationPlan
         {
             Training.LabelFractionSubset.RequireValid(fraction);
         }
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes);
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes, Controls);
     }
 
     /// <summary>The same plan in each of <paramref name="modes"/> (e.g. full and probe): runs are keyed by mode too.</summary>
@@ -260,7 +273,53 @@ public sealed class AblationPlan
         {
             throw new ArgumentException("fine-tuning modes must be distinct and at least one", nameof(modes));
         }
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray());
+        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray(), Controls);
+    }
+
+    /// <summary>
+    /// The same plan plus one control configuration per name in <paramref name="controls"/> (registered control tasks,
+    /// <see cref="Pretext.Controls.IControlTask"/>): for every seed a pre-training run on the control task alone and its
+    /// fine-tuning runs, after the paper's configurations. Controls are shown apart and are not in the Holm family of
+    /// the paper's configurations.
+    /// </summary>
+    public AblationPlan WithControls(IReadOnlyList<string> controls)
+    {
+        ArgumentNullException.ThrowIfNull(controls);
+        if (Controls.Count > 0)
+        {
+            throw new InvalidOperationException($"the plan already has controls ({string.Join(", ", Controls)})");
+        }
+        var registry = Pretext.PretextTaskRegistry.CreateDefault();
+        var known = registry.All.OfType<Pretext.Controls.IControlTask>().Select(t => t.Name).ToList();
+        foreach (var control in controls)
+        {
+            if (!known.Contains(control, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"'{control}' is not a control task; the registered controls are {string.Join(", ", known)}", nameof(controls));
+            }
+        }
+        if (controls.Distinct(StringComparer.Ordinal).Count() != controls.Count)
+        {
+            throw new ArgumentException("controls must be distinct", nameof(controls));
+        }
+        if (controls.Count == 0)
+        {
+            return this;
+        }
+        var pretraining = new List<PlannedPretraining>();
+        var finetuning = new List<PlannedFinetuning>();
+        foreach (var seed in Seeds)
+        {
+            pretraining.AddRange(Pretraining.Where(p => p.Seed == seed));
+            finetuning.AddRange(_baseFinetuning.Where(f => f.Seed == seed));
+            foreach (var control in controls)
+            {
+                var run = new PlannedPretraining(control, [control], seed);
+                pretraining.Add(run);
+                finetuning.Add(new PlannedFinetuning(control, seed, run));
+            }
+        }
+        return new AblationPlan(Tasks, Seeds, pretraining, finetuning, Folds, BySession, LabelFractions, Modes, controls.ToArray());
     }
 
     private void RequireTestSplit()

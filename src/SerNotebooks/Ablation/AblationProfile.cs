@@ -58,6 +58,12 @@ public sealed record AblationProfile(
     /// <summary>Fine-tuning: head-only epochs before the encoder trains (the same for every configuration).</summary>
     public int EncoderWarmupEpochs { get; init; }
 
+    /// <summary>
+    /// Control configurations run beside the paper's (registered control tasks: <c>oracle-emotion</c>,
+    /// <c>shuffled-&lt;task&gt;</c>); <c>--controls</c> overrides them. Empty by default.
+    /// </summary>
+    public IReadOnlyList<string> Controls { get; init; } = [];
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 
@@ -140,6 +146,11 @@ public sealed record AblationProfile(
         }
         return profile;
     }
+
+    /// <summary>Two experiments are equal when their files say the same (lists such as <see cref="Controls"/> compared by content).</summary>
+    public bool Equals(AblationProfile? other) => other is not null && string.Equals(ToJson(), other.ToJson(), StringComparison.Ordinal);
+
+    public override int GetHashCode() => ToJson().GetHashCode(StringComparison.Ordinal);
 
     /// <summary>The experiment as the results folder stores it (<c>experiment.json</c>): every field, defaults included.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, TrainingConfig.JsonOptions);

@@ -85,7 +85,7 @@ public static class AblationRunner
         var root = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(root);
         WritePlan(plan, corpus, profile, root);
-        labels ??= new LabelOnceSource(plan.Tasks, profile, progress);
+        labels ??= new LabelOnceSource(plan.LabellingTasks, profile, progress);
         var total = plan.Pretraining.Count + plan.Finetuning.Count;
         var done = 0;
         var trained = 0;
@@ -207,7 +207,8 @@ public static class AblationRunner
             .Select(g =>
             {
                 var runs = g.Select(r => r.Metrics).ToList();
-                var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol, predictions: g.Select(r => r.Predictions).ToList());
+                var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol,
+                    predictions: g.Select(r => r.Predictions).ToList(), controls: plan.Controls);
                 return new AblationGroup(g.Key.LabelFraction, g.Key.Mode, runs, summary);
             })
             .ToList();
@@ -281,6 +282,7 @@ public static class AblationRunner
             bySession = plan.BySession,
             labelFractions = plan.LabelFractions,
             modes = plan.Modes.Select(FinetuneModes.Name).ToArray(),
+            controls = plan.Controls,
             speakerFolds = corpus.Folds?.FoldOf,
             evaluation = corpus.Evaluation,
         };
@@ -317,13 +319,17 @@ public static class AblationRunner
     /// over <paramref name="seeds"/>: protocol (test split, k-fold or sessions), labelled fractions and modes. The plain
     /// test-split plan when there is none, or for fields an older ablation.json lacks.
     /// </summary>
-    public static AblationPlan ReadPlan(string outputDirectory, int seeds)
+    /// <param name="outputDirectory">The ablation's output folder.</param>
+    /// <param name="seeds">Seeds of the rebuilt plan.</param>
+    /// <param name="defaultControls">The controls of a plan that has not been started yet (the experiment's); an
+    /// ablation.json without controls (older, or a plan without them) keeps none.</param>
+    public static AblationPlan ReadPlan(string outputDirectory, int seeds, IReadOnlyList<string>? defaultControls = null)
     {
         var plan = AblationPlan.Create(seeds);
         var path = Path.Combine(Path.GetFullPath(outputDirectory), PlanFileName);
         if (!File.Exists(path))
         {
-            return plan;
+            return plan.WithControls(defaultControls ?? []);
         }
         try
         {
@@ -342,6 +348,10 @@ public static class AblationRunner
             if (root.TryGetProperty("modes", out var modes) && modes.ValueKind == JsonValueKind.Array)
             {
                 plan = plan.WithModes(modes.EnumerateArray().Select(e => FinetuneModes.Parse(e.GetString() ?? "")).ToArray());
+            }
+            if (root.TryGetProperty("controls", out var controls) && controls.ValueKind == JsonValueKind.Array)
+            {
+                plan = plan.WithControls(controls.EnumerateArray().Select(e => e.GetString() ?? "").ToArray());
             }
             return plan;
         }

@@ -74,6 +74,15 @@ public static class GroupedTables
                 builder.Add(column, new Series<int, string>(rows, blocks.SelectMany(b => Values<string>(b.Frame, column, "")).ToArray()));
                 AddGroupColumns();
             }
+            else if (column == ResultsTable.PairUnitColumn)
+            {
+                // Text, empty for the baseline (null is Deedle's missing value, as in ResultsTable.SummaryFrame).
+                builder.Add(column, new Series<int, string?>(rows, blocks.SelectMany(b => Values<string?>(b.Frame, column, null)).ToArray()));
+            }
+            else if (column == ResultsTable.ControlColumn)
+            {
+                builder.Add(column, new Series<int, bool>(rows, blocks.SelectMany(b => Values(b.Frame, column, false)).ToArray()));
+            }
             else
             {
                 builder.Add(column, new Series<int, double>(rows, blocks.SelectMany(b => Values(b.Frame, column, double.NaN)).ToArray()));

@@ -11,12 +11,16 @@ namespace SerNotebooks.Charts;
 /// </summary>
 public static class EvaluationCharts
 {
+    /// <summary>A configuration's name on a chart: controls say so, so they are never read as one of the paper's configurations.</summary>
+    public static string Label(ConfigurationSummary configuration) =>
+        configuration.IsControl ? $"{configuration.Configuration} (control)" : configuration.Configuration;
+
     /// <summary>Grouped bars: one trace per metric (macro precision, recall, F1 by default), one group per
     /// configuration, height = mean, error bar = std.</summary>
     public static GenericChart MacroScores(AblationSummary summary, IReadOnlyList<string>? metrics = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var configurations = summary.Configurations.Select(c => c.Configuration).ToArray();
+        var configurations = summary.Configurations.Select(Label).ToArray();
         var traces = (metrics ?? MetricNames.Headline).Select(metric => PlotlyObjects.Bar(
             DisplayName(metric),
             configurations,
@@ -44,7 +48,7 @@ public static class EvaluationCharts
         {
             throw new ArgumentException("Only the baseline was run: there is nothing to compare.", nameof(summary));
         }
-        var configurations = others.Select(c => c.Configuration).ToArray();
+        var configurations = others.Select(Label).ToArray();
         var traces = summary.ComparedMetrics.Select(metric =>
         {
             var comparisons = others.Select(c => c.VersusBaseline[metric]).ToArray();
@@ -156,7 +160,7 @@ public static class EvaluationCharts
         }
         var classes = metrics.Select(m => m[MetricNames.PerClassF1Prefix.Length..]).ToArray();
         var traces = summary.Configurations.Select(c => PlotlyObjects.Bar(
-            c.Configuration,
+            Label(c),
             classes,
             metrics.Select(m => c[m].Mean).ToArray(),
             metrics.Select(m => c[m].Std).ToArray()));

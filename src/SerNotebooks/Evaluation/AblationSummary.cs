@@ -52,6 +52,9 @@ public sealed record ConfigurationSummary(
     SeedPairing? Pairing = null,
     BootstrapInterval? MacroF1Interval = null)
 {
+    /// <summary>A control configuration (oracle or shuffled labels): shown apart, Holm-adjusted in its own family.</summary>
+    public bool IsControl { get; init; }
+
     public MeanStd this[string metric] =>
         Metrics.TryGetValue(metric, out var value) ? value : throw new KeyNotFoundException($"Configuration '{Configuration}' has no metric '{metric}'.");
 }
@@ -102,13 +105,16 @@ public sealed class AblationSummary
     /// <summary>Summarises runs. <paramref name="comparedMetrics"/> defaults to macro precision, recall and F1;
     /// <paramref name="evaluation"/> names the evaluation protocol, carried into the summary tables;
     /// <paramref name="predictions"/> (every run's test predictions with speakers, one per run) adds each
-    /// configuration's macro-F1 bootstrap interval.</summary>
+    /// configuration's macro-F1 bootstrap interval. <paramref name="controls"/> names the control configurations: they
+    /// are compared with the baseline like the others, but their p-values are Holm-adjusted among the controls only,
+    /// so adding controls never changes the correction of the paper's configurations.</summary>
     public static AblationSummary Compute(
         IEnumerable<RunMetrics> runs,
         string baselineConfiguration,
         IReadOnlyList<string>? comparedMetrics = null,
         string? evaluation = null,
-        IEnumerable<RunPredictions>? predictions = null)
+        IEnumerable<RunPredictions>? predictions = null,
+        IReadOnlyCollection<string>? controls = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentException.ThrowIfNullOrWhiteSpace(baselineConfiguration);
@@ -150,9 +156,14 @@ public sealed class AblationSummary
             }
             var (pairing, seeds) = PairBySeed(own, baselineRuns);
             var comparisons = compared.ToDictionary(metric => metric, metric => Compare(metric, seeds), StringComparer.Ordinal);
-            return new ConfigurationSummary(configuration, own.Length, stats, comparisons, pairing, interval);
+            return new ConfigurationSummary(configuration, own.Length, stats, comparisons, pairing, interval)
+            {
+                IsControl = controls?.Contains(configuration) ?? false,
+            };
         }).ToArray();
-        return new AblationSummary(baselineConfiguration, WithHolmAdjustment(summaries, compared), metrics, compared, all, evaluation);
+        summaries = WithHolmAdjustment(summaries, compared, s => !s.IsControl);
+        summaries = WithHolmAdjustment(summaries, compared, s => s.IsControl);
+        return new AblationSummary(baselineConfiguration, summaries, metrics, compared, all, evaluation);
     }
 
     /// <summary>
@@ -184,10 +195,13 @@ public sealed class AblationSummary
         return new BaselineComparison(metric, seeds.Count, referenceMean, t.MeanDifference, t.StdDifference, relative, t, w, double.NaN, double.NaN);
     }
 
-    /// <summary>Holm-adjusts, per metric and per test, the p-values of all configurations compared with the baseline.</summary>
-    private static ConfigurationSummary[] WithHolmAdjustment(ConfigurationSummary[] summaries, IReadOnlyList<string> compared)
+    /// <summary>
+    /// Holm-adjusts, per metric and per test, the p-values of the configurations of one family compared with the
+    /// baseline (the paper's configurations, or the controls).
+    /// </summary>
+    private static ConfigurationSummary[] WithHolmAdjustment(ConfigurationSummary[] summaries, IReadOnlyList<string> compared, Func<ConfigurationSummary, bool> inFamily)
     {
-        var others = summaries.Where(s => s.Pairing is not null).ToArray();
+        var others = summaries.Where(s => s.Pairing is not null && inFamily(s)).ToArray();
         var adjusted = compared.ToDictionary(
             metric => metric,
             metric => (

@@ -20,6 +20,9 @@ public static class ResultsTable
     /// <summary>What one pair of the paired tests is, e.g. <c>seed</c> or <c>seed (mean over 4 folds)</c>; empty for the baseline.</summary>
     public const string PairUnitColumn = "pair_unit";
 
+    /// <summary>summary.csv column (only when the plan has controls): whether the row is a control configuration, not one of the paper's.</summary>
+    public const string ControlColumn = "control";
+
     /// <summary>Suffixes of the bootstrap interval's bounds: <c>macro_f1_ci_low</c>, <c>macro_f1_ci_high</c>.</summary>
     public const string IntervalLowSuffix = "_ci_low";
 
@@ -113,6 +116,11 @@ public static class ResultsTable
             builder.Add(EvaluationColumn, new Series<string, string>(keys, keys.Select(_ => evaluation).ToArray()));
         }
         builder.Add(RunsColumn, new Series<string, int>(keys, summary.Configurations.Select(c => c.Runs).ToArray()));
+        if (summary.Configurations.Any(c => c.IsControl))
+        {
+            // Only with controls, so summaries of plans without them keep their columns.
+            builder.Add(ControlColumn, new Series<string, bool>(keys, summary.Configurations.Select(c => c.IsControl).ToArray()));
+        }
         // Null is Deedle's missing value: the baseline's field is left empty.
         builder.Add(PairUnitColumn, new Series<string, string?>(keys, summary.Configurations.Select(c => c.Pairing?.Unit).ToArray()));
         foreach (var metric in summary.MetricNamesInOrder)
