@@ -62,6 +62,10 @@ public static class ReportFrames
         {
             Add(ResultsTable.EvaluationColumn, _ => evaluation);
         }
+        if (summary.Configurations.Any(c => c.IsControl))
+        {
+            Add(ResultsTable.ControlColumn, c => c.IsControl ? "control" : "");
+        }
         Add(ResultsTable.RunsColumn, c => c.Runs.ToString(CultureInfo.InvariantCulture));
         Add(PairsColumn, c => c.Pairing is { } pairing ? PairsText(pairing) : "—");
         foreach (var metric in shown)
