@@ -40,7 +40,7 @@ public static class ReproduceCommand
         };
         var profile = new Option<string?>("--profile")
         {
-            Description = "A built-in experiment (experiments/*.json): tiny (seconds), demo (≈10 min on 2 cores, the default) or paper (the paper's model and epochs)",
+            Description = "A built-in experiment (experiments/*.json): tiny (seconds), demo (README's main command, the default; 15–21 min on 2 cores since generator v3, pre-training to its plateau and the two controls: ABLATION.md) or paper (the paper's model and epochs)",
         };
         var experiment = new Option<FileInfo?>("--experiment")
         {

@@ -73,7 +73,7 @@ public sealed record AblationProfile(
     /// <summary>Seconds-scale, for tests (<c>experiments/tiny.json</c>).</summary>
     public static AblationProfile Tiny => Named("tiny");
 
-    /// <summary>README's main command, about 10 minutes on 2 cores (<c>experiments/demo.json</c>).</summary>
+    /// <summary>README's main command (<c>experiments/demo.json</c>); its measured time is in ABLATION.md.</summary>
     public static AblationProfile Demo => Named("demo");
 
     /// <summary>The paper-sized setup on the user's manifests (<c>experiments/paper.json</c>).</summary>
