@@ -30,7 +30,7 @@ public static class LabelEfficiencyChart
         {
             var points = ordered.Select(s => s.Summary.Configurations.FirstOrDefault(c => c.Configuration == configuration)).ToArray();
             var trace = new Trace2D("scatter");
-            trace.SetProperty("name", configuration);
+            trace.SetProperty("name", points.OfType<ConfigurationSummary>().Select(EvaluationCharts.Label).First());
             trace.SetProperty("mode", "lines+markers");
             // With the layout's scattermode "group", each configuration's points sit side by side at a fraction, so
             // overlapping error bars stay readable.

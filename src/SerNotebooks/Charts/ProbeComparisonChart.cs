@@ -25,7 +25,7 @@ public static class ProbeComparisonChart
             var configurations = s.Summary.Configurations;
             return (Trace)PlotlyObjects.Bar(
                 s.Mode,
-                configurations.Select(c => c.Configuration).ToArray(),
+                configurations.Select(EvaluationCharts.Label).ToArray(),
                 configurations.Select(c => c[metric].Mean).ToArray(),
                 configurations.Select(c => c[metric].Std).ToArray(),
                 configurations.Select(c => $"{c.Configuration} ({s.Mode}): {c[metric].Format()} over {c[metric].Count} run(s)").ToArray());
