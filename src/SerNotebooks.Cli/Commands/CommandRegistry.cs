@@ -16,5 +16,6 @@ internal static class CommandRegistry
         yield return PrepareCommand.Create();
         yield return ReproduceCommand.Create();
         yield return TrainCommand.Create();
+        yield return WorkerLoop.Create();
     }
 }

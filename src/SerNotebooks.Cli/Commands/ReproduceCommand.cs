@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SerNotebooks.Ablation;
+using SerNotebooks.Ablation.Execution;
 using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Native;
@@ -83,6 +84,10 @@ public static class ReproduceCommand
         {
             Description = "Stop after the ablation tables and charts: do not run the notebooks",
         };
+        var jobs = new Option<int?>("--jobs", "-j")
+        {
+            Description = "Runs trained at once, each in its own worker process (default: cores ÷ the experiment's threads per run; 1 trains in this process). Results are byte-identical for every N",
+        };
         var command = new Command("reproduce", "Run the paper's ablation end to end: labels, pre-training, fine-tuning, results table and charts (resumable)");
         command.Options.Add(corpus);
         command.Options.Add(profile);
@@ -96,6 +101,7 @@ public static class ReproduceCommand
         command.Options.Add(output);
         command.Options.Add(notebooks);
         command.Options.Add(noNotebooks);
+        command.Options.Add(jobs);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var (profileName, experimentFile) = (parseResult.GetValue(profile), parseResult.GetValue(experiment));
@@ -125,7 +131,8 @@ public static class ReproduceCommand
                 ParseControls(parseResult.GetValue(controls)) ?? resolved.Controls,
                 parseResult.GetValue(output) ?? new DirectoryInfo(Reproduction.DefaultOutputDirectory(resolved.Name)),
                 parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
-                NotebooksExplicit: parseResult.GetValue(notebooks) is not null);
+                NotebooksExplicit: parseResult.GetValue(notebooks) is not null,
+                Jobs: parseResult.GetValue(jobs) ?? DefaultJobs(resolved));
             return RunAsync(console, request, cancellationToken);
         });
         return command;
@@ -137,7 +144,15 @@ public static class ReproduceCommand
     /// <param name="ProfileArgument">What the notebooks get as their <c>profile</c> parameter: the built-in name or the experiment file's path.</param>
     private sealed record ReproduceRequest(
         string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, string? Protocol, string? LabelFractions, bool Probe,
-        IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit);
+        IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit, int Jobs);
+
+    /// <summary>Runs at once by default: every core busy, each run using the experiment's threads.</summary>
+    public static int DefaultJobs(AblationProfile profile) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, profile.Threads));
+
+    /// <summary>This process's executor for <paramref name="jobs"/> runs at once: itself for 1, worker processes of this CLI above.</summary>
+    private static IRunExecutor Executor(int jobs) => jobs == 1
+        ? InProcessRunExecutor.Instance
+        : new WorkerProcessExecutor(WorkerCommand.ForCli(typeof(ReproduceCommand).Assembly.Location), jobs);
 
     /// <summary>The names of --controls ("a,b"; "none" = no control), or null when the option is not given.</summary>
     private static IReadOnlyList<string>? ParseControls(string? text) =>
@@ -255,6 +270,10 @@ public static class ReproduceCommand
         AblationPlan plan;
         try
         {
+            if (request.Jobs < 1)
+            {
+                throw new ArgumentException($"--jobs must be at least 1, got {request.Jobs}");
+            }
             if (seedCount < 1)
             {
                 throw new ArgumentException($"--seeds must be at least 1, got {seedCount}");
@@ -286,6 +305,7 @@ public static class ReproduceCommand
             + (plan.Modes.Count == 1 ? "" : " × full/probe");
         console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations{(plan.Controls.Count > 0 ? $" (controls: {string.Join(", ", plan.Controls)})" : "")} × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
         console.MarkupLineInterpolated($"evaluation [bold]{plan.Protocol}[/]: {corpus.Evaluation}");
+        console.MarkupLineInterpolated($"{(request.Jobs == 1 ? "one run at a time in this process" : $"{request.Jobs} runs at once in worker processes")} ({profile.Threads} thread(s) each, {Environment.ProcessorCount} cores; --jobs N to change)");
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(commandCancellation);
         ConsoleCancelEventHandler onCancel = (_, args) =>
@@ -297,7 +317,8 @@ public static class ReproduceCommand
         try
         {
             var progress = new ConsoleProgress(console);
-            var result = Reproduction.Run(plan, corpus, profile, output.FullName, progress, cancellation.Token);
+            using var executor = Executor(request.Jobs);
+            var result = Reproduction.Run(plan, corpus, profile, output.FullName, progress, cancellation.Token, executor);
             WriteSummary(console, result);
             return 0;
         }

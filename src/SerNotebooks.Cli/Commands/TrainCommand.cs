@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using SerNotebooks.Ablation.Execution;
 using SerNotebooks.Native;
+using SerNotebooks.Pretext;
 using SerNotebooks.Training;
 using Spectre.Console;
 
@@ -27,14 +29,19 @@ public static class TrainCommand
             Description = "Run folder (created): config copy, metrics, checkpoints, final metrics, predictions",
             Required = true,
         };
+        var labels = new Option<DirectoryInfo?>("--labels")
+        {
+            Description = "Pre-training: folder of label files to read (as `sernb labels` or `sernb reproduce` write them) instead of the config's labelsDirectory; where labels come from is not part of the run's identity",
+        };
         var command = new Command("train", "Pre-train the encoder on pretext tasks or fine-tune it on emotions, as the config says (resumable)");
         command.Options.Add(config);
         command.Options.Add(output);
-        command.SetAction(parseResult => Run(console, parseResult.GetValue(config)!, parseResult.GetValue(output)!));
+        command.Options.Add(labels);
+        command.SetAction(parseResult => Run(console, parseResult.GetValue(config)!, parseResult.GetValue(output)!, parseResult.GetValue(labels)));
         return command;
     }
 
-    private static int Run(IAnsiConsole console, FileInfo configFile, DirectoryInfo output)
+    private static int Run(IAnsiConsole console, FileInfo configFile, DirectoryInfo output, DirectoryInfo? labelsDirectory)
     {
         TrainingConfig config;
         try
@@ -47,6 +54,7 @@ public static class TrainCommand
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
+        var labels = labelsDirectory is null ? null : new PretextLabelSetDirectory(labelsDirectory.FullName);
 
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, args) =>
@@ -106,7 +114,7 @@ public static class TrainCommand
                                 break;
                         }
                     });
-                    result = TrainingRun.Run(config, output.FullName, progress: progress, cancellationToken: cancellation.Token);
+                    result = TrainingRun.Run(config, output.FullName, labels, progress, cancellation.Token);
                 });
             if (result!.Skipped)
             {
@@ -126,6 +134,11 @@ public static class TrainCommand
             console.MarkupLineInterpolated(
                 $"[yellow]interrupted[/] after epoch {lastEpoch}; re-run the same command to resume from that checkpoint");
             return 130;
+        }
+        catch (RunClaimedException e)
+        {
+            console.MarkupLineInterpolated($"[yellow]skipped:[/] {e.Message}; run the same command again once it has finished there");
+            return WorkerProtocol.ClaimedExitCode;
         }
         catch (Exception e) when (e is TrainingRunException or TrainingConfigException or InvalidDataException or FileNotFoundException
             or SerNotebooks.Data.ManifestFormatException)

@@ -14,7 +14,10 @@ public enum AblationStage
 
 /// <summary>
 /// One progress report of <see cref="AblationRunner"/>. <paramref name="RunsDone"/> of <paramref name="RunsTotal"/>
-/// counts pre-training and fine-tuning runs together; <paramref name="Training"/> is the current run's own report.
+/// counts pre-training and fine-tuning runs together (in a run's start report: the runs started before it);
+/// <paramref name="Training"/> is the run's own report; <paramref name="Worker"/> numbers the worker process (1…N)
+/// training it when several train at once (null: one at a time). A report with a run, a message and no training
+/// report says why the run waits.
 /// </summary>
 public sealed record AblationProgress(
     AblationStage Stage,
@@ -22,4 +25,5 @@ public sealed record AblationProgress(
     int RunsDone,
     int RunsTotal,
     TrainingProgress? Training = null,
-    string? Message = null);
+    string? Message = null,
+    int? Worker = null);

@@ -24,14 +24,20 @@ public static class AblationProgressLines
     public static ProgressLine? Describe(AblationProgress value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        // With several workers, lines of different runs interleave: each names its worker and run.
+        var who = value.Worker is { } worker ? $"w{worker} {value.Run}: " : "";
         return value switch
         {
+            { Stage: AblationStage.Labelling, Message: { } message } when message.StartsWith("waiting", StringComparison.Ordinal) =>
+                new ProgressLine(message, ProgressLineKind.Warning),
             { Stage: AblationStage.Labelling } => new ProgressLine($"labelling the pre-training corpus: {value.Message}"),
-            { Training: null, Run: not null } => new ProgressLine($"[{value.RunsDone + 1}/{value.RunsTotal}] {value.Run}"),
-            { Training.Phase: TrainingPhase.Skipped } => new ProgressLine("  already finished", ProgressLineKind.Quiet),
-            { Training: { Phase: TrainingPhase.Resumed, Message: { } message } } => new ProgressLine($"  {message}", ProgressLineKind.Warning),
+            { Training: null, Run: not null, Message: { } message } => new ProgressLine($"  {value.Run}: {message}", ProgressLineKind.Warning),
+            { Training: null, Run: not null } => new ProgressLine(
+                $"[{value.RunsDone + 1}/{value.RunsTotal}] {value.Run}{(value.Worker is { } w ? $" (worker {w})" : "")}"),
+            { Training.Phase: TrainingPhase.Skipped } => new ProgressLine($"  {who}{value.Training.Message ?? "already finished"}", ProgressLineKind.Quiet),
+            { Training: { Phase: TrainingPhase.Resumed, Message: { } message } } => new ProgressLine($"  {who}{message}", ProgressLineKind.Warning),
             { Training: { Phase: TrainingPhase.EpochEnd } t } => new ProgressLine(string.Create(CultureInfo.InvariantCulture,
-                $"  epoch {t.Epoch}/{t.Epochs} {EpochMetrics(t)} ({t.Elapsed:mm\\:ss})")),
+                $"  {who}epoch {t.Epoch}/{t.Epochs} {EpochMetrics(t)} ({t.Elapsed:mm\\:ss})")),
             _ => null,
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SerNotebooks.Ablation.Execution;
 using SerNotebooks.Data;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Features;
@@ -61,7 +62,10 @@ public static class AblationRunner
     /// <param name="progress">Called synchronously on the calling thread.</param>
     /// <param name="cancellationToken">Checked between runs and before every training step.</param>
     /// <param name="labels">Where pre-training labels come from; null labels <paramref name="corpus"/>'s pre-training
-    /// manifests once with <see cref="PretextTaskRegistry.CreateDefault"/> (on first need, so a finished ablation does not relabel).</param>
+    /// manifests once with <see cref="PretextTaskRegistry.CreateDefault"/> (on first need, so a finished ablation does not relabel).
+    /// Either way they are written to <c>labels/</c> in the output folder first (<see cref="AblationLabels"/>), where every run reads them.</param>
+    /// <param name="executor">Where runs train: null trains them one at a time in this process; <see cref="WorkerProcessExecutor"/>
+    /// trains several at once in worker processes, with the same results.</param>
     public static AblationResult Run(
         AblationPlan plan,
         AblationCorpus corpus,
@@ -69,7 +73,8 @@ public static class AblationRunner
         string outputDirectory,
         IPretextLabelSource? labels = null,
         IProgress<AblationProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IRunExecutor? executor = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(corpus);
@@ -85,40 +90,43 @@ public static class AblationRunner
         var root = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(root);
         WritePlan(plan, corpus, profile, root);
-        labels ??= new LabelOnceSource(plan.LabellingTasks, profile, progress);
-        var total = plan.Pretraining.Count + plan.Finetuning.Count;
-        var done = 0;
-        var trained = 0;
-        var pretrainDirectories = new Dictionary<PlannedPretraining, string>();
+        var jobs = Jobs(plan, corpus, profile, root);
+        var firstPretraining = jobs.FirstOrDefault(j => j.Stage == AblationStage.Pretraining);
+        string MakeLabels() => AblationLabels.Ensure(root, plan.LabellingTasks, firstPretraining!.Config, labels,
+            message => progress?.Report(new AblationProgress(AblationStage.Labelling, null, 0, 0, Message: message)), cancellationToken);
+        var trained = AblationScheduler.Execute(jobs, executor ?? InProcessRunExecutor.Instance, root, MakeLabels, progress, cancellationToken);
+        var total = jobs.Count;
+        progress?.Report(new AblationProgress(AblationStage.Table, null, total, total));
+        var table = WriteTables(plan, root);
+        progress?.Report(new AblationProgress(AblationStage.Done, null, total, total, Message: table.RunsCsvPath));
+        return table with { TrainedRuns = trained, SkippedRuns = total - trained };
+    }
 
+    /// <summary>
+    /// Every run of <paramref name="plan"/> as a job: its folder under <paramref name="outputDirectory"/> and its config,
+    /// pre-training first, each fine-tuning after the pre-training whose encoder it loads. What an executor (this
+    /// process, worker processes, a cluster) needs to train the ablation.
+    /// </summary>
+    public static IReadOnlyList<AblationJob> Jobs(AblationPlan plan, AblationCorpus corpus, AblationProfile profile, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var root = Path.GetFullPath(outputDirectory);
+        var jobs = new List<AblationJob>();
+        var pretraining = new Dictionary<PlannedPretraining, AblationJob>();
         foreach (var run in plan.Pretraining)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var directory = Path.Combine(root, run.RelativeDirectory);
-            var name = run.RelativeDirectory.Replace('\\', '/');
-            progress?.Report(new AblationProgress(AblationStage.Pretraining, name, done, total));
-            var result = TrainingRun.Run(PretrainingConfig(run, corpus, profile), directory, labels,
-                Forward(progress, AblationStage.Pretraining, name, done, total), cancellationToken);
-            trained += result.Skipped ? 0 : 1;
-            pretrainDirectories[run] = directory;
-            done++;
+            var job = new AblationJob(AblationStage.Pretraining, run.RelativeDirectory.Replace('\\', '/'),
+                Path.Combine(root, run.RelativeDirectory), PretrainingConfig(run, corpus, profile), After: null);
+            pretraining[run] = job;
+            jobs.Add(job);
         }
         foreach (var run in plan.Finetuning)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var directory = Path.Combine(root, run.RelativeDirectory);
-            var name = run.RelativeDirectory.Replace('\\', '/');
-            progress?.Report(new AblationProgress(AblationStage.Finetuning, name, done, total));
-            var pretrained = run.Pretraining is null ? null : pretrainDirectories[run.Pretraining];
-            var result = TrainingRun.Run(FinetuningConfig(run, pretrained, corpus, profile), directory, labels: null,
-                Forward(progress, AblationStage.Finetuning, name, done, total), cancellationToken);
-            trained += result.Skipped ? 0 : 1;
-            done++;
+            var after = run.Pretraining is null ? null : pretraining[run.Pretraining];
+            jobs.Add(new AblationJob(AblationStage.Finetuning, run.RelativeDirectory.Replace('\\', '/'),
+                Path.Combine(root, run.RelativeDirectory), FinetuningConfig(run, after?.Directory, corpus, profile), after));
         }
-        progress?.Report(new AblationProgress(AblationStage.Table, null, done, total));
-        var table = WriteTables(plan, root);
-        progress?.Report(new AblationProgress(AblationStage.Done, null, done, total, Message: table.RunsCsvPath));
-        return table with { TrainedRuns = trained, SkippedRuns = total - trained };
+        return jobs;
     }
 
     /// <summary>The pre-training config of <paramref name="run"/> under <paramref name="profile"/>.</summary>
@@ -358,39 +366,6 @@ public static class AblationRunner
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
-        }
-    }
-
-    private static IProgress<TrainingProgress>? Forward(IProgress<AblationProgress>? progress, AblationStage stage, string run, int done, int total) =>
-        progress is null ? null : new SynchronousProgress<TrainingProgress>(p => progress.Report(new AblationProgress(stage, run, done, total, p)));
-
-    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to a thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
-    /// <summary>
-    /// Labels the pre-training corpus for every task of the request's plan once, then serves each run its subset:
-    /// the labels of a task do not depend on which other tasks it is trained with.
-    /// </summary>
-    private sealed class LabelOnceSource(IReadOnlyList<string> planTasks, AblationProfile profile, IProgress<AblationProgress>? progress) : IPretextLabelSource
-    {
-        private Dictionary<string, PretextLabelSet>? _sets;
-        private HashSet<string>? _trainingClips;
-
-        public IReadOnlyList<PretextLabelSet> GetLabelSets(PretextLabelRequest request)
-        {
-            if (_sets is null || !request.TaskNames.All(_sets.ContainsKey) || !_trainingClips!.SetEquals(request.TrainingClipIds))
-            {
-                var wanted = planTasks.Union(request.TaskNames).ToList();
-                progress?.Report(new AblationProgress(AblationStage.Labelling, null, 0, 0, Message: string.Join(", ", wanted)));
-                var labelling = new PretextLabelling(PretextTaskRegistry.CreateDefault(), request.Features, profile.Chunking);
-                var result = labelling.Run(request.Manifests, wanted, request.TrainingClipIds.ToList());
-                _sets = new Dictionary<string, PretextLabelSet>(result.LabelSets);
-                _trainingClips = request.TrainingClipIds.ToHashSet();
-            }
-            return request.TaskNames.Select(n => _sets[n]).ToList();
         }
     }
 }

@@ -80,10 +80,11 @@ public static class Reproduction
         AblationProfile profile,
         string outputDirectory,
         IProgress<AblationProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Execution.IRunExecutor? executor = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var ablation = AblationRunner.Run(plan, corpus, profile, outputDirectory, progress: progress, cancellationToken: cancellationToken);
+        var ablation = AblationRunner.Run(plan, corpus, profile, outputDirectory, progress: progress, cancellationToken: cancellationToken, executor: executor);
         var charts = WriteCharts(plan, ablation, outputDirectory);
         return new ReproductionResult(ablation, charts, clock.Elapsed);
     }

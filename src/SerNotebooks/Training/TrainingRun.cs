@@ -27,6 +27,7 @@ public static class TrainingRun
     /// <param name="progress">Called synchronously on the training thread.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled; the folder holds the last finished epoch.</exception>
+    /// <exception cref="RunClaimedException">Another live process is training this run folder (<see cref="RunClaim"/>).</exception>
     public static TrainingResult Run(
         TrainingConfig config,
         string runDirectory,
@@ -50,12 +51,46 @@ public static class TrainingRun
         {
             return finished;
         }
+        using var claim = Claim(config, folder, progress);
+        if (FinishedMeanwhile(config, folder, progress) is { } finishedMeanwhile)
+        {
+            return finishedMeanwhile;
+        }
         lock (TorchProcessGate)
         {
             ApplyThreads(config);
             return WithNativeErrorRestarts(config, folder, progress,
                 () => TrainingSession.Create(config, folder, labels, progress, cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Claims the run folder for this process (<see cref="RunClaim"/>), naming a stale claim it takes over.
+    /// </summary>
+    /// <exception cref="RunClaimedException">Another live process trains the run.</exception>
+    private static RunClaim Claim(TrainingConfig config, RunFolder folder, IProgress<TrainingProgress>? progress)
+    {
+        var claim = RunClaim.TryAcquire(folder.Directory, out var holder)
+            ?? throw new RunClaimedException(folder.Directory, holder);
+        if (claim.TakenOver is { } stale)
+        {
+            progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Resumed, 0, config.Epochs, 0, 0, double.NaN,
+                new Dictionary<string, double>(), TimeSpan.Zero, null,
+                Message: $"{folder.Directory}: took over the claim of {stale.Describe()}, which is no longer running"));
+        }
+        return claim;
+    }
+
+    /// <summary>The stored result when the run finished while this process waited for its claim.</summary>
+    private static TrainingResult? FinishedMeanwhile(TrainingConfig config, RunFolder folder, IProgress<TrainingProgress>? progress)
+    {
+        if (RunFolder.ReadJson<TrainingResult>(folder.FinalMetricsPath) is not { } finished)
+        {
+            return null;
+        }
+        progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Skipped, finished.EpochsRun, config.Epochs, 0, 0, 0,
+            new Dictionary<string, double>(), TimeSpan.Zero, TimeSpan.Zero, finished.Metrics, "finished by another process"));
+        return finished with { Skipped = true };
     }
 
     /// <summary>
@@ -82,6 +117,11 @@ public static class TrainingRun
         if (PrepareFolder(config, folder, hash, progress) is { } finished)
         {
             return finished;
+        }
+        using var claim = Claim(config, folder, progress);
+        if (FinishedMeanwhile(config, folder, progress) is { } finishedMeanwhile)
+        {
+            return finishedMeanwhile;
         }
         lock (TorchProcessGate)
         {
@@ -122,22 +162,44 @@ public static class TrainingRun
         }
     }
 
+    /// <summary>
+    /// The stored result (<see cref="TrainingResult.Skipped"/>) when <paramref name="runDirectory"/> holds this run,
+    /// finished; null when it holds nothing or an unfinished run. Nothing is created or trained.
+    /// </summary>
+    /// <exception cref="TrainingRunException">The folder holds another run, or its manifests changed.</exception>
+    public static TrainingResult? FinishedResult(TrainingConfig config, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var folder = new RunFolder(runDirectory);
+        if (!File.Exists(folder.FinalMetricsPath) || !File.Exists(folder.ConfigPath))
+        {
+            return null;
+        }
+        CheckFolderHoldsRun(config.CanonicalJson(), folder, RunFolder.HashManifests(config.Manifests));
+        return RunFolder.ReadJson<TrainingResult>(folder.FinalMetricsPath) is { } finished ? finished with { Skipped = true } : null;
+    }
+
+    private static void CheckFolderHoldsRun(string canonical, RunFolder folder, string dataHash)
+    {
+        if (File.ReadAllText(folder.ConfigPath) != canonical)
+        {
+            throw new TrainingRunException(
+                $"{folder.ConfigPath}: the run folder holds a run with a different config; use another --out folder or delete this one");
+        }
+        if (File.Exists(folder.ManifestHashPath) && File.ReadAllText(folder.ManifestHashPath).Trim() != dataHash)
+        {
+            throw new TrainingRunException(
+                $"{folder.ManifestHashPath}: the manifests changed since this run started; use another --out folder or delete this one");
+        }
+    }
+
     /// <summary>Creates the run folder, or checks that it holds this run; the stored result when the run already finished.</summary>
     private static TrainingResult? PrepareFolder(TrainingConfig config, RunFolder folder, string dataHash, IProgress<TrainingProgress>? progress)
     {
         var canonical = config.CanonicalJson();
         if (File.Exists(folder.ConfigPath))
         {
-            if (File.ReadAllText(folder.ConfigPath) != canonical)
-            {
-                throw new TrainingRunException(
-                    $"{folder.ConfigPath}: the run folder holds a run with a different config; use another --out folder or delete this one");
-            }
-            if (File.Exists(folder.ManifestHashPath) && File.ReadAllText(folder.ManifestHashPath).Trim() != dataHash)
-            {
-                throw new TrainingRunException(
-                    $"{folder.ManifestHashPath}: the manifests changed since this run started; use another --out folder or delete this one");
-            }
+            CheckFolderHoldsRun(canonical, folder, dataHash);
             if (RunFolder.ReadJson<TrainingResult>(folder.FinalMetricsPath) is { } finished)
             {
                 progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Skipped, finished.EpochsRun, config.Epochs, 0, 0, 0,

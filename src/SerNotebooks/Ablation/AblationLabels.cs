@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using SerNotebooks.Data;
+using SerNotebooks.Features;
+using SerNotebooks.Pretext;
+using SerNotebooks.Training;
+
+namespace SerNotebooks.Ablation;
+
+/// <summary>
+/// The pre-training labels of an ablation, made once and kept on disk in <c>&lt;out&gt;/labels/&lt;key&gt;/</c>
+/// (<see cref="PretextLabelSetFile"/> files), so that every pre-training run, whether it trains in this process,
+/// in a worker process or in a cluster job, reads the same labels. The labels of a task depend only on the
+/// corpus, the chunking and the training clips its thresholds are fitted on, not on the other tasks of a run: the
+/// key hashes the tasks, the chunking and those clips. A run's config does not name the folder, so where labels
+/// come from does not change a run's identity.
+/// </summary>
+public static class AblationLabels
+{
+    public const string FolderName = "labels";
+
+    /// <summary>Written last: the folder holds every label set it lists.</summary>
+    public const string CompleteFileName = "complete.txt";
+
+    /// <summary>How long a command waits between looks at labels another command is making.</summary>
+    private static readonly TimeSpan WaitInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The folder holding labels of <paramref name="tasks"/> for the pre-training runs of <paramref name="config"/>'s
+    /// corpus, making them first when missing (with <paramref name="source"/>, or the default labelling pipeline).
+    /// Two commands on one output folder make them once: the second waits for the first.
+    /// </summary>
+    /// <param name="root">The ablation's output folder.</param>
+    /// <param name="tasks">Every task any pre-training run of the ablation needs.</param>
+    /// <param name="config">A pre-training run of the ablation (its manifests, chunking, splits and feature cache).</param>
+    /// <param name="source">Where labels come from; null labels with <see cref="PretextTaskRegistry.CreateDefault"/>.</param>
+    /// <param name="report">Told once when labelling starts, and when waiting for another command.</param>
+    /// <param name="cancellationToken">Checked while waiting.</param>
+    public static string Ensure(
+        string root,
+        IReadOnlyList<string> tasks,
+        TrainingConfig config,
+        IPretextLabelSource? source,
+        Action<string>? report,
+        CancellationToken cancellationToken)
+    {
+        var trainingClips = TrainingRun.SelectClips(config)
+            .Where(c => c.Split == TrainingRun.TrainRole)
+            .Select(c => c.Entry.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        var directory = Path.Combine(Path.GetFullPath(root), FolderName, Key(tasks, config, trainingClips));
+        var waitingReported = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsComplete(directory, tasks))
+            {
+                return directory;
+            }
+            using (var claim = RunClaim.TryAcquire(directory, out var holder))
+            {
+                if (claim is not null)
+                {
+                    if (!IsComplete(directory, tasks))
+                    {
+                        Make(directory, tasks, config, trainingClips, source, report, cancellationToken);
+                    }
+                    return directory;
+                }
+                if (!waitingReported)
+                {
+                    report?.Invoke($"waiting for the labels {holder?.Describe() ?? "another process"} is making in {directory}");
+                    waitingReported = true;
+                }
+            }
+            cancellationToken.WaitHandle.WaitOne(WaitInterval);
+        }
+    }
+
+    private static bool IsComplete(string directory, IReadOnlyList<string> tasks)
+    {
+        var path = Path.Combine(directory, CompleteFileName);
+        return File.Exists(path) && tasks.All(File.ReadAllLines(path).ToHashSet(StringComparer.Ordinal).Contains);
+    }
+
+    private static void Make(string directory, IReadOnlyList<string> tasks, TrainingConfig config, HashSet<string> trainingClips,
+        IPretextLabelSource? source, Action<string>? report, CancellationToken cancellationToken)
+    {
+        report?.Invoke(string.Join(", ", tasks));
+        var cache = config.FeatureCache is null ? null : new FeatureCache(config.FeatureCache);
+        var features = new FeatureExtractor(cache: cache);
+        var manifests = config.Manifests.Select(Manifest.Load).ToArray();
+        IReadOnlyList<PretextLabelSet> sets = source is null
+            ? new PretextLabelling(PretextTaskRegistry.CreateDefault(), features, config.Chunking)
+                .Run(manifests, tasks, trainingClips.ToList(), cancellationToken: cancellationToken).LabelSets.Values.ToList()
+            : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features));
+        foreach (var set in sets)
+        {
+            PretextLabelSetFile.Write(set, directory);
+        }
+        AtomicFile.WriteAllText(Path.Combine(directory, CompleteFileName), string.Join('\n', sets.Select(s => s.TaskName)) + "\n");
+    }
+
+    /// <summary>The first 16 hex digits of a SHA-256 over the tasks, the chunking, the manifests' content and the sorted training clip ids.</summary>
+    private static string Key(IReadOnlyList<string> tasks, TrainingConfig config, IReadOnlySet<string> trainingClips)
+    {
+        var text = new StringBuilder()
+            .Append("tasks:").AppendJoin(',', tasks.Order(StringComparer.Ordinal)).Append('\n')
+            .Append("chunking:").Append(System.Text.Json.JsonSerializer.Serialize(config.Chunking)).Append('\n')
+            .Append("manifests:").Append(RunFolder.HashManifests(config.Manifests)).Append('\n')
+            .AppendJoin('\n', trainingClips.Order(StringComparer.Ordinal));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}
