@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Text;
+using SerNotebooks.Ablation;
+using SerNotebooks.Cli.Commands;
+
+namespace SerNotebooks.Tests.Ablation;
+
+/// <summary>The tiny profile with 2 seeds trained one run at a time in the test process: the reference tables.</summary>
+public sealed class SequentialTinyReproduction : IDisposable
+{
+    public SequentialTinyReproduction()
+    {
+        var (exit, output) = ParallelReproduceTests.Invoke(Folder, "--jobs", "1");
+        Assert.True(exit == 0, output);
+        Assert.Contains("one run at a time in this process", output);
+        Results = File.ReadAllBytes(Path.Combine(Folder, AblationRunner.RunsFileName));
+        Summary = File.ReadAllBytes(Path.Combine(Folder, AblationRunner.SummaryFileName));
+    }
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "sernb-jobs1-" + Guid.NewGuid().ToString("N"));
+
+    public byte[] Results { get; }
+
+    public byte[] Summary { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// <c>reproduce --jobs N</c> and two commands on one output folder give the tables of one sequential command, byte for
+/// byte; Ctrl-C stops every worker and the same command resumes.
+/// </summary>
+public sealed class ParallelReproduceTests(SequentialTinyReproduction sequential) : IClassFixture<SequentialTinyReproduction>, IDisposable
+{
+    /// <summary>2 seeds: 14 pre-training + 16 fine-tuning runs.</summary>
+    private const int Runs = 30;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sernb-jobs-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    internal static (int ExitCode, string Output) Invoke(string output, params string[] extra) =>
+        CliHarness.Run(ReproduceCommand.Create, ["reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", output, .. extra]);
+
+    [Fact]
+    public void TwoWorkerProcessesGiveTheTablesOfOneRunAtATimeByteForByte()
+    {
+        var (exit, output) = Invoke(_root, "--jobs", "2");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("2 runs at once in worker processes", output);
+        Assert.Contains("(worker 2)", output);
+        Assert.Contains("w1 pretrain/", output);
+        Assert.Contains($"trained {Runs} run(s), skipped 0", output);
+        Assert.Equal(sequential.Results, File.ReadAllBytes(Path.Combine(_root, AblationRunner.RunsFileName)));
+        Assert.Equal(sequential.Summary, File.ReadAllBytes(Path.Combine(_root, AblationRunner.SummaryFileName)));
+        // Every run's config file for workers loads back as the run's own config.json.
+        foreach (var config in Directory.EnumerateFiles(Path.Combine(_root, "configs"), "*.json", SearchOption.AllDirectories))
+        {
+            var name = Path.GetRelativePath(Path.Combine(_root, "configs"), config)[..^".json".Length];
+            Assert.Equal(File.ReadAllText(Path.Combine(_root, name, "config.json")), File.ReadAllText(config));
+        }
+        Assert.Empty(WorkersOf(Environment.ProcessId));
+    }
+
+    [Fact]
+    public async Task TwoCommandsStartedAtOnceOnOneFolderShareTheRunsAndWriteTheSameTables()
+    {
+        var first = Start("--jobs", "1");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var second = Start("--jobs", "2");
+
+        var results = await Task.WhenAll(first.Completion, second.Completion);
+
+        Assert.True(results[0].ExitCode == 0, results[0].Output);
+        Assert.True(results[1].ExitCode == 0, results[1].Output);
+        // No run is trained twice: what one trained, the other skipped (or waited for and found finished).
+        Assert.Equal(Runs, Trained(results[0].Output) + Trained(results[1].Output));
+        Assert.Contains("claimed by", results[0].Output + results[1].Output);
+        Assert.Equal(sequential.Results, File.ReadAllBytes(Path.Combine(_root, AblationRunner.RunsFileName)));
+        Assert.Equal(sequential.Summary, File.ReadAllBytes(Path.Combine(_root, AblationRunner.SummaryFileName)));
+    }
+
+    [Fact]
+    public async Task CtrlCStopsEveryWorkerAndTheSameCommandResumesToTheSameTables()
+    {
+        var command = Start("--jobs", "2");
+        // Interrupt once both workers are training (a few epochs in), as a user's Ctrl-C would.
+        await command.WaitForOutput(text => CountOf(text, " epoch ") >= 6, TimeSpan.FromMinutes(3));
+        var workers = WorkersOf(command.ProcessId);
+        Assert.Equal(2, workers.Count);
+        using (var kill = Process.Start("kill", ["-INT", command.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var interrupted = await command.Completion;
+
+        Assert.True(interrupted.ExitCode == 130, interrupted.Output);
+        Assert.Contains("cancelled", interrupted.Output);
+        Assert.All(workers, pid => Assert.False(IsRunning(pid), $"worker {pid} outlived its command"));
+        Assert.False(File.Exists(Path.Combine(_root, AblationRunner.RunsFileName)));
+
+        var resumed = await Start("--jobs", "2").Completion;
+
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.True(Trained(resumed.Output) < Runs, resumed.Output);
+        Assert.Equal(sequential.Results, File.ReadAllBytes(Path.Combine(_root, AblationRunner.RunsFileName)));
+        Assert.Equal(sequential.Summary, File.ReadAllBytes(Path.Combine(_root, AblationRunner.SummaryFileName)));
+    }
+
+    private static int Trained(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"trained (\d+) run\(s\)");
+        Assert.True(match.Success, output);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>The <c>sernb worker</c> processes whose parent is <paramref name="parent"/> (from /proc).</summary>
+    private static List<int> WorkersOf(int parent)
+    {
+        var workers = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == parent && commandLine.Contains("worker"))
+                {
+                    workers.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        return workers;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A real <c>sernb reproduce</c> process (the CLI built beside the tests).</summary>
+    private RunningCommand Start(params string[] extra)
+    {
+        var cli = typeof(ReproduceCommand).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "exec", cli, "reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", _root }.Concat(extra))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return new RunningCommand(Process.Start(start)!);
+    }
+
+    private sealed class RunningCommand
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        public RunningCommand(Process process)
+        {
+            _process = process;
+            ProcessId = process.Id;
+            _process.OutputDataReceived += (_, e) => Append(e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            Completion = Finish();
+        }
+
+        public int ProcessId { get; }
+
+        public Task<(int ExitCode, string Output)> Completion { get; }
+
+        public async Task WaitForOutput(Func<string, bool> condition, TimeSpan timeout)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!condition(Text()))
+            {
+                Assert.False(Completion.IsCompleted, "the command ended first:\n" + Text());
+                Assert.True(clock.Elapsed < timeout, "timed out waiting; output so far:\n" + Text());
+                await Task.Delay(100);
+            }
+        }
+
+        private async Task<(int, string)> Finish()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+                return (-1, Text() + "\n(killed after 10 min)");
+            }
+            _process.WaitForExit();
+            var exit = _process.ExitCode;
+            _process.Dispose();
+            return (exit, Text());
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+
+        private string Text()
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+}
