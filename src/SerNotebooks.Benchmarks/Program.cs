@@ -7,6 +7,8 @@ var measurements = new Dictionary<string, Action<string[]>>(StringComparer.Ordin
     // Demo corpus properties (data-manifests/demo-corpus/RECIPE.md): demo-world CORPUS; demo-baseline CORPUS [FOLDS] [OUT].
     ["demo-world"] = DemoWorldBenchmarks.World,
     ["demo-baseline"] = DemoWorldBenchmarks.Baseline,
+    // README's main command per --jobs value, fresh folders: reproduce-jobs SERNB PROFILE JOBS[,JOBS] [reproduce options].
+    ["reproduce-jobs"] = ParallelRunsBenchmarks.Reproduce,
 };
 if (args.Length > 0 && measurements.TryGetValue(args[0], out var measure))
 {
