@@ -251,7 +251,10 @@ public sealed class SingleNodeSlurm : IDisposable
         {
             foreach (var daemon in _daemons)
             {
-                Assert.False(daemon.HasExited, $"{daemon.StartInfo.FileName} exited ({daemon.ExitCode}):\n{Tail("slurmctld.log")}\n{Tail("slurmd.log")}");
+                if (daemon.HasExited)
+                {
+                    throw new InvalidOperationException($"{daemon.StartInfo.FileName} exited ({daemon.ExitCode}):\n{Tail("slurmctld.log")}\n{Tail("slurmd.log")}");
+                }
             }
             state = Client("sinfo", "-h", "-o", "%T").Output.Trim();
             if (state == "idle")
