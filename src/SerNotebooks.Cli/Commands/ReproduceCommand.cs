@@ -88,6 +88,23 @@ public static class ReproduceCommand
         {
             Description = "Runs trained at once, each in its own worker process (default: cores ÷ the experiment's threads per run; 1 trains in this process). Results are byte-identical for every N",
         };
+        var executor = new Option<string>("--executor")
+        {
+            Description = "Where runs train: local (this machine, --jobs at once) or slurm (submit every unfinished run as Slurm job arrays under <out>/slurm, then exit; run the same command with --collect once they have finished: docs/CLUSTER.md)",
+            DefaultValueFactory = _ => LocalExecutor,
+        };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "With --executor slurm: write the configs, batch scripts and <out>/slurm/submit.sh and print the sbatch commands, but submit nothing",
+        };
+        var sbatchArgs = new Option<string?>("--sbatch-args")
+        {
+            Description = "With --executor slurm: extra sbatch options for every job, split as a shell would, e.g. --sbatch-args=\"--partition=cpu --time=04:00:00 --mem=8G\" (they override the scripts' #SBATCH lines)",
+        };
+        var collect = new Option<bool>("--collect")
+        {
+            Description = "After --executor slurm: the same command with --collect builds the tables, charts and report from the runs the jobs trained (finished runs are skipped, runs still claimed by a running job are waited for, any run left trains here)",
+        };
         var command = new Command("reproduce", "Run the paper's ablation end to end: labels, pre-training, fine-tuning, results table and charts (resumable)");
         command.Options.Add(corpus);
         command.Options.Add(profile);
@@ -102,6 +119,10 @@ public static class ReproduceCommand
         command.Options.Add(notebooks);
         command.Options.Add(noNotebooks);
         command.Options.Add(jobs);
+        command.Options.Add(executor);
+        command.Options.Add(dryRun);
+        command.Options.Add(sbatchArgs);
+        command.Options.Add(collect);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var (profileName, experimentFile) = (parseResult.GetValue(profile), parseResult.GetValue(experiment));
@@ -113,6 +134,16 @@ public static class ReproduceCommand
                     throw new ArgumentException("give either --profile or --experiment, not both");
                 }
                 resolved = AblationProfile.Resolve(experimentFile?.FullName ?? profileName ?? AblationProfile.Demo.Name);
+            }
+            catch (ArgumentException e)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                return Task.FromResult(1);
+            }
+            SlurmOptions? slurm;
+            try
+            {
+                slurm = ParseSlurm(parseResult.GetValue(executor)!, parseResult.GetValue(dryRun), parseResult.GetValue(sbatchArgs), parseResult.GetValue(collect));
             }
             catch (ArgumentException e)
             {
@@ -132,7 +163,12 @@ public static class ReproduceCommand
                 parseResult.GetValue(output) ?? new DirectoryInfo(Reproduction.DefaultOutputDirectory(resolved.Name)),
                 parseResult.GetValue(noNotebooks) ? null : parseResult.GetValue(notebooks)?.FullName ?? DefaultNotebooksFolder(),
                 NotebooksExplicit: parseResult.GetValue(notebooks) is not null,
-                Jobs: parseResult.GetValue(jobs) ?? DefaultJobs(resolved));
+                Jobs: parseResult.GetValue(jobs) ?? DefaultJobs(resolved))
+            {
+                Slurm = slurm,
+                Collect = parseResult.GetValue(collect),
+                CollectCommand = CollectCommandLine(parseResult),
+            };
             return RunAsync(console, request, cancellationToken);
         });
         return command;
@@ -144,7 +180,70 @@ public static class ReproduceCommand
     /// <param name="ProfileArgument">What the notebooks get as their <c>profile</c> parameter: the built-in name or the experiment file's path.</param>
     private sealed record ReproduceRequest(
         string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, string? Protocol, string? LabelFractions, bool Probe,
-        IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit, int Jobs);
+        IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit, int Jobs)
+    {
+        /// <summary>--executor slurm: submit the runs and exit (null: train here).</summary>
+        public SlurmOptions? Slurm { get; init; }
+
+        /// <summary>--collect: the normal path, announced as collecting what the Slurm jobs trained.</summary>
+        public bool Collect { get; init; }
+
+        /// <summary>The command to run once the Slurm jobs have finished.</summary>
+        public string CollectCommand { get; init; } = "";
+    }
+
+    private const string LocalExecutor = "local";
+    private const string SlurmExecutor = "slurm";
+
+    /// <summary>The Slurm options of --executor/--dry-run/--sbatch-args (null: local); throws on a combination that means nothing.</summary>
+    private static SlurmOptions? ParseSlurm(string executor, bool dryRun, string? sbatchArgs, bool collect)
+    {
+        switch (executor.Trim().ToLowerInvariant())
+        {
+            case LocalExecutor:
+                if (dryRun || sbatchArgs is not null)
+                {
+                    throw new ArgumentException("--dry-run and --sbatch-args go with --executor slurm");
+                }
+                return null;
+            case SlurmExecutor when collect:
+                throw new ArgumentException("--collect gathers what --executor slurm submitted: run it without --executor slurm, once the jobs have finished");
+            case SlurmExecutor:
+                return new SlurmOptions(dryRun, ShellWords.Split(sbatchArgs));
+            default:
+                throw new ArgumentException($"--executor '{executor}': expected local or slurm");
+        }
+    }
+
+    /// <summary>This command line without the submission options and with --collect: what to run once the jobs have finished.</summary>
+    private static string CollectCommandLine(ParseResult parseResult)
+    {
+        var words = new List<string> { "sernb" };
+        var skipValue = false;
+        foreach (var token in parseResult.Tokens)
+        {
+            if (skipValue)
+            {
+                skipValue = false;
+                if (token.Type == System.CommandLine.Parsing.TokenType.Argument)
+                {
+                    continue;
+                }
+            }
+            if (token.Type == System.CommandLine.Parsing.TokenType.Option && token.Value is "--executor" or "--sbatch-args")
+            {
+                skipValue = true;
+                continue;
+            }
+            if (token.Value is "--dry-run" || token.Value.StartsWith("--executor=", StringComparison.Ordinal) || token.Value.StartsWith("--sbatch-args=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            words.Add(token.Value);
+        }
+        words.Add("--collect");
+        return ShellWords.Join(words);
+    }
 
     /// <summary>Runs at once by default: every core busy, each run using the experiment's threads.</summary>
     public static int DefaultJobs(AblationProfile profile) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, profile.Threads));
@@ -209,9 +308,14 @@ public static class ReproduceCommand
             console.MarkupLineInterpolated($"[red]error:[/] --notebooks {request.Notebooks}: no such folder");
             return NotebooksCommand.InvalidInputExitCode;
         }
-        var exit = RunAblation(console, request, cancellationToken);
-        if (exit != 0 || request.Notebooks is null)
+        if (request.Collect)
         {
+            console.MarkupLineInterpolated($"[bold]collect[/]: tables, charts and report from the runs in {request.Output.FullName}. Runs the Slurm jobs finished are skipped, runs a job is still training are waited for, and any run no job finished trains here");
+        }
+        var exit = RunAblation(console, request, cancellationToken);
+        if (exit != 0 || request.Notebooks is null || request.Slurm is not null)
+        {
+            // A Slurm submission has trained nothing yet: the notebooks run with --collect.
             return exit;
         }
         return await RunNotebooksAsync(console, request, cancellationToken);
@@ -305,6 +409,12 @@ public static class ReproduceCommand
             + (plan.Modes.Count == 1 ? "" : " × full/probe");
         console.MarkupLineInterpolated($"profile [bold]{profile.Name}[/], {plan.Configurations.Count} configurations{(plan.Controls.Count > 0 ? $" (controls: {string.Join(", ", plan.Controls)})" : "")} × {plan.Seeds.Count} seed(s){perFold}: {plan.Pretraining.Count} pre-training + {plan.Finetuning.Count} fine-tuning runs");
         console.MarkupLineInterpolated($"evaluation [bold]{plan.Protocol}[/]: {corpus.Evaluation}");
+        if (request.Slurm is { } slurm)
+        {
+            return new SlurmConsole(console).Submit(slurm, () => SlurmSubmission.Run(plan, corpus, profile, output.FullName,
+                WorkerCommand.ForCli(typeof(ReproduceCommand).Assembly.Location), slurm, message => console.MarkupLineInterpolated($"[grey]labels: {message}[/]"), commandCancellation),
+                output.FullName, request.CollectCommand);
+        }
         console.MarkupLineInterpolated($"{(request.Jobs == 1 ? "one run at a time in this process" : $"{request.Jobs} runs at once in worker processes")} ({profile.Threads} thread(s) each, {Environment.ProcessorCount} cores; --jobs N to change)");
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(commandCancellation);
