@@ -7,6 +7,8 @@ var measurements = new Dictionary<string, Action<string[]>>(StringComparer.Ordin
     // Demo corpus properties (data-manifests/demo-corpus/RECIPE.md): demo-world CORPUS; demo-baseline CORPUS [FOLDS] [OUT].
     ["demo-world"] = DemoWorldBenchmarks.World,
     ["demo-baseline"] = DemoWorldBenchmarks.Baseline,
+    // Paper-scale shards, loader, RSS and ablation wall time (TRAINING.md, "Out-of-core features"): paper-shards [OUT_DIR] [HOURS] [float32,float16].
+    ["paper-shards"] = ShardBenchmarks.Paper,
 };
 if (args.Length > 0 && measurements.TryGetValue(args[0], out var measure))
 {
