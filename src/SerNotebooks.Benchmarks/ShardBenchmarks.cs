@@ -202,6 +202,14 @@ internal static class ShardBenchmarks
     /// combinations) × 5 seeds × CREMA-D's 5 sessions, plus label-efficiency runs at fractions 0.1, 0.25, 0.5, and the
     /// 7 × 5 pre-training runs they start from, every run at its maximum epochs (an upper bound: early stopping shortens it).
     /// </summary>
+    /// <summary>The projection alone for a given step time (e.g. one measured on an idle machine): <c>paper-projection STEP_MS [CLIPS]</c>.</summary>
+    public static void Projection(string[] args)
+    {
+        var step = TimeSpan.FromMilliseconds(double.Parse(args[0], CultureInfo.InvariantCulture));
+        var clips = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Durations(PaperHours).Length;
+        Project(step, clips, AblationProfile.Paper);
+    }
+
     private static void Project(TimeSpan step, int corpusClips, AblationProfile profile)
     {
         var batch = profile.BatchSize;
