@@ -85,6 +85,27 @@ public class ShardedTrainingTests(TrainingCorpusFixture corpus)
     }
 
     [Fact]
+    public async Task ABuilderWaitsWhileAnotherProcessHoldsTheSetsBuildLock()
+    {
+        var config = corpus.FineTuning();
+        var clips = TrainingRun.SelectClips(config).Take(6)
+            .Select(c => new ShardClip(c.Entry.Id, c.Manifest.Resolve(c.Entry.AudioPath), FeatureCache.HashFile(c.Manifest.Resolve(c.Entry.AudioPath))))
+            .ToArray();
+        var extractor = new FeatureExtractor(cache: new FeatureCache(corpus.FeatureCache));
+        var root = Path.Combine(corpus.Root, "lock-" + Guid.NewGuid().ToString("N")[..8]);
+        var key = Convert.ToHexStringLower(ShardSetBuilder.Key(clips, extractor.Config, config.Chunking, ShardWindowing.ChunkPlan, ShardPrecision.Float32));
+        Directory.CreateDirectory(root);
+        var held = new FileStream(Path.Combine(root, key[..24]) + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var build = Task.Run(() => ShardSetBuilder.Ensure(clips, extractor, config.Chunking, ShardPrecision.Float32, ShardWindowing.ChunkPlan, root));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(build.IsCompleted);
+        held.Dispose();
+        using var set = await build.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(Path.Combine(root, key[..24]), set.Directory);
+        Assert.Equal(6, set.RowCount);
+    }
+
+    [Fact]
     public void TheLoaderGivesTheSameBatchesAsInMemorySlicingInTheGivenOrder()
     {
         var config = corpus.FineTuning();

@@ -44,19 +44,18 @@ public static class ShardSetBuilder
         chunking.Validate();
         var key = Key(clips, extractor.Config, chunking, windowing, precision);
         var directory = Path.Combine(Path.GetFullPath(root), Convert.ToHexStringLower(key)[..24]);
-        try
+        if (TryReuse(directory, key, reportProblem) is { } ready)
         {
-            if (ShardSetManifest.TryRead(directory) is { } existing && existing.Key == Convert.ToHexStringLower(key))
-            {
-                var set = FeatureShardSet.Open(directory, verifyData: true);
-                progress?.Report(clips.Count);
-                return set;
-            }
+            progress?.Report(clips.Count);
+            return ready;
         }
-        catch (InvalidDataException e)
+        // Several training processes (reproduce --jobs N) may need the same set at once: one builds it, the others wait
+        // for its lock and then reuse what it wrote instead of extracting the same corpus N times.
+        using var buildLock = BuildLock.Acquire(directory);
+        if (TryReuse(directory, key, reportProblem) is { } built)
         {
-            reportProblem?.Invoke($"{e.Message}; rebuilding the damaged shards.");
-            File.Delete(Path.Combine(directory, ShardSetManifest.FileName));
+            progress?.Report(clips.Count);
+            return built;
         }
 
         var ordered = clips.OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
@@ -66,6 +65,50 @@ public static class ShardSetBuilder
             clipsPerShard, maxParallelism, progress, reportProblem);
         extractor.Cache?.SaveContentHashes();
         return FeatureShardSet.Open(directory);
+    }
+
+    /// <summary>The complete set in <paramref name="directory"/> (data checksums verified), or null; a damaged one is reported and its commit point removed.</summary>
+    private static FeatureShardSet? TryReuse(string directory, byte[] key, Action<string>? reportProblem)
+    {
+        try
+        {
+            if (ShardSetManifest.TryRead(directory) is { } existing && existing.Key == Convert.ToHexStringLower(key))
+            {
+                return FeatureShardSet.Open(directory, verifyData: true);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            reportProblem?.Invoke($"{e.Message}; rebuilding the damaged shards.");
+            File.Delete(Path.Combine(directory, ShardSetManifest.FileName));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// An exclusive lock on <c>&lt;set folder&gt;.lock</c>: .NET opens a file with <see cref="FileShare.None"/> under an
+    /// advisory <c>flock</c> on Unix, which the kernel drops when the process dies, so a killed builder never blocks the next.
+    /// </summary>
+    private sealed class BuildLock(FileStream stream) : IDisposable
+    {
+        public static BuildLock Acquire(string directory)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+            var path = directory + ".lock";
+            while (true)
+            {
+                try
+                {
+                    return new BuildLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    Thread.Sleep(500); // Another process is building this set.
+                }
+            }
+        }
+
+        public void Dispose() => stream.Dispose();
     }
 
     /// <summary>A clip's rows: its chunk plan, or one row per window (<see cref="ClipWindows"/>).</summary>
