@@ -9,6 +9,10 @@ var measurements = new Dictionary<string, Action<string[]>>(StringComparer.Ordin
     ["demo-baseline"] = DemoWorldBenchmarks.Baseline,
     // README's main command per --jobs value, fresh folders: reproduce-jobs SERNB PROFILE JOBS[,JOBS] [reproduce options].
     ["reproduce-jobs"] = ParallelRunsBenchmarks.Reproduce,
+    // Paper-scale shards, loader, RSS and ablation wall time (TRAINING.md, "Out-of-core features"): paper-shards [OUT_DIR] [HOURS] [float32,float16].
+    ["paper-shards"] = ShardBenchmarks.Paper,
+    // The paper ablation's projected wall time for a given step time: paper-projection STEP_MS [CLIPS].
+    ["paper-projection"] = ShardBenchmarks.Projection,
 };
 if (args.Length > 0 && measurements.TryGetValue(args[0], out var measure))
 {

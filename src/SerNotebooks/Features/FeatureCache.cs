@@ -37,6 +37,7 @@ public sealed class FeatureCache
     private int _hits;
     private int _misses;
     private int _rejected;
+    private readonly Lazy<ContentHashCache> _contentHashes;
 
     /// <param name="cacheDirectory">Created on first write.</param>
     /// <param name="reportProblem">Told about every entry that exists but cannot be trusted (and will be recomputed).</param>
@@ -49,11 +50,30 @@ public sealed class FeatureCache
         }
         Directory = Path.GetFullPath(cacheDirectory);
         _reportProblem = reportProblem;
+        _contentHashes = new Lazy<ContentHashCache>(() => new ContentHashCache(Path.Combine(Directory, ContentHashCache.FileName), reportProblem));
     }
 
     public string Directory { get; }
 
     public FeatureCacheStatistics Statistics => new(Volatile.Read(ref _hits), Volatile.Read(ref _misses), Volatile.Read(ref _rejected));
+
+    /// <summary>
+    /// Content hashes of audio files remembered by (path, size, write time) in <c>content-hashes.tsv</c> in this folder
+    /// (see <see cref="ContentHashCache"/>), so unchanged audio is not hashed again by every run.
+    /// </summary>
+    public ContentHashCache ContentHashes => _contentHashes.Value;
+
+    /// <summary><see cref="HashFile"/> through <see cref="ContentHashes"/>.</summary>
+    public string ContentHash(string path) => ContentHashes.HashOf(path);
+
+    /// <summary>Persists the content hashes computed since the last save (merging other processes' saves).</summary>
+    public void SaveContentHashes()
+    {
+        if (_contentHashes.IsValueCreated)
+        {
+            _contentHashes.Value.Save();
+        }
+    }
 
     /// <summary>Lower-case hex SHA-256 of a file's bytes.</summary>
     public static string HashFile(string path)

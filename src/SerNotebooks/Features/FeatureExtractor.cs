@@ -37,7 +37,7 @@ public sealed class FeatureExtractor
         {
             throw new AudioFormatException(wavPath, "file does not exist");
         }
-        var contentHash = FeatureCache.HashFile(wavPath);
+        var contentHash = Cache.ContentHash(wavPath);
         if (Cache.TryRead(contentHash, Config, out var cached))
         {
             return cached;

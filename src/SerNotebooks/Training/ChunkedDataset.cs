@@ -1,5 +1,6 @@
 using SerNotebooks.Data;
 using SerNotebooks.Features;
+using SerNotebooks.Features.Shards;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,25 +10,48 @@ namespace SerNotebooks.Training;
 public sealed record DatasetClip(string Id, string Speaker, string Split, string? Emotion);
 
 /// <summary>
-/// Every clip of a run as one in-memory tensor of chunked log-mel features, [clips, C, m, F] float32, built
-/// once (from the feature cache when it holds the clips), so that a training step only slices it: no file
-/// I/O per step. <see cref="ChunkMask"/> [clips, C] marks the chunks that carry frames of their own (a clip
+/// Every clip of a run as chunked log-mel features [clips, C, m, F] float32, so that a training step only takes rows:
+/// either one in-memory tensor (<see cref="Build"/>, <see cref="FromArrays"/>: small corpora, notebooks, tests) or rows
+/// read from a memory-mapped shard set on disk (<see cref="FromShards"/>: what training runs use, memory bounded by the
+/// batch, see SHARDS.md). <see cref="ChunkMask"/> [clips, C] marks the chunks that carry frames of their own (a clip
 /// shorter than one chunk has one real chunk; the chunker's copies of it are masked out of pooling).
 /// </summary>
 public sealed class ChunkedDataset : IDisposable
 {
-    private readonly double[] featureSums;
-    private readonly double[] featureSquares;
-    private readonly long[] frameCounts;
+    private readonly double[]? featureSums;
+    private readonly double[]? featureSquares;
+    private readonly long[]? frameCounts;
+    private readonly Tensor? inputs;
+    private readonly FeatureShardSet? shards;
+    private readonly long[]? shardRows;
+    private readonly IDisposable? owned;
+    private float[]? normalizationMean;
+    private float[]? normalizationStd;
 
     private ChunkedDataset(IReadOnlyList<DatasetClip> clips, Tensor inputs, Tensor chunkMask, double[] sums, double[] squares, long[] counts)
+        : this(clips, chunkMask, (int)inputs.shape[1], (int)inputs.shape[2], (int)inputs.shape[3])
     {
-        Clips = clips;
-        Inputs = inputs;
-        ChunkMask = chunkMask;
+        this.inputs = inputs;
         featureSums = sums;
         featureSquares = squares;
         frameCounts = counts;
+    }
+
+    private ChunkedDataset(IReadOnlyList<DatasetClip> clips, FeatureShardSet shards, long[] rows, Tensor chunkMask, IDisposable? owned)
+        : this(clips, chunkMask, shards.Geometry.ChunkCount, shards.Geometry.ChunkFrames, shards.Geometry.Bands)
+    {
+        this.shards = shards;
+        shardRows = rows;
+        this.owned = owned;
+    }
+
+    private ChunkedDataset(IReadOnlyList<DatasetClip> clips, Tensor chunkMask, int chunkCount, int chunkFrames, int features)
+    {
+        Clips = clips;
+        ChunkMask = chunkMask;
+        ChunkCount = chunkCount;
+        ChunkFrames = chunkFrames;
+        Features = features;
         IndexOf = clips.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
     }
 
@@ -35,22 +59,59 @@ public sealed class ChunkedDataset : IDisposable
 
     public IReadOnlyDictionary<string, int> IndexOf { get; }
 
-    /// <summary>[clips, C, m, F] float32.</summary>
-    public Tensor Inputs { get; }
+    /// <summary>[clips, C, m, F] float32, in memory (standardised in place by <see cref="Normalize"/>).</summary>
+    /// <exception cref="InvalidOperationException">The dataset is shard-backed: take rows with <see cref="TrainingBatch.Select(ChunkedDataset, IReadOnlyList{TaskLabelTensor}, IReadOnlyList{int})"/> or a <see cref="BatchLoader"/>.</exception>
+    public Tensor Inputs => inputs ?? throw new InvalidOperationException(
+        $"the dataset's features are in the shard set {shards?.Directory}, not in memory: take rows with TrainingBatch.Select or a BatchLoader");
+
+    /// <summary>True when rows are read from a shard set on disk rather than an in-memory tensor.</summary>
+    public bool IsShardBacked => shards is not null;
+
+    /// <summary>The shard set behind a shard-backed dataset.</summary>
+    public FeatureShardSet? Shards => shards;
 
     /// <summary>[clips, C] bool.</summary>
     public Tensor ChunkMask { get; }
 
     public int Count => Clips.Count;
 
-    public int ChunkCount => (int)Inputs.shape[1];
+    public int ChunkCount { get; }
 
-    public int ChunkFrames => (int)Inputs.shape[2];
+    public int ChunkFrames { get; }
 
-    public int Features => (int)Inputs.shape[3];
+    public int Features { get; }
 
     /// <summary>Whether <see cref="Normalize"/> has been applied.</summary>
     public FeatureNormalization? Normalization { get; private set; }
+
+    /// <summary>
+    /// A dataset whose rows live in <paramref name="shards"/> (one row per clip: <see cref="ShardWindowing.ChunkPlan"/>);
+    /// <paramref name="clips"/> keep their order (the run's), each found in the set by id. Only the chunk mask is held in
+    /// memory. <paramref name="owned"/> (the set, a temporary folder) is disposed with the dataset.
+    /// </summary>
+    public static ChunkedDataset FromShards(IReadOnlyList<DatasetClip> clips, FeatureShardSet shards, IDisposable? owned = null)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Windowing != ShardWindowing.ChunkPlan)
+        {
+            throw new ArgumentException($"{shards.Directory}: a dataset needs one row per clip (chunk-plan windowing), this set has {shards.Windowing}");
+        }
+        var chunks = shards.Geometry.ChunkCount;
+        var rows = new long[clips.Count];
+        var mask = new bool[(long)clips.Count * chunks];
+        for (var i = 0; i < clips.Count; i++)
+        {
+            var ordinal = shards.OrdinalOf(clips[i].Id);
+            if (ordinal < 0)
+            {
+                throw new ArgumentException($"clip '{clips[i].Id}' is not in the shard set {shards.Directory}");
+            }
+            rows[i] = shards.RowsOf(ordinal).FirstRow;
+            shards.RowInfo(rows[i]).ChunkMask.CopyTo(mask.AsSpan(i * chunks, chunks));
+        }
+        return new ChunkedDataset(clips, shards, rows, torch.tensor(mask, [clips.Count, chunks]), owned);
+    }
 
     /// <summary>
     /// Extracts (or reads from the cache) and chunks every clip. <paramref name="maxParallelism"/> bounds the
@@ -177,12 +238,24 @@ public sealed class ChunkedDataset : IDisposable
         long frames = 0;
         foreach (var i in clipIndices)
         {
+            // Summed in the same order from the same per-clip float64 sums either way, so both paths give the same bits.
+            if (shards is not null)
+            {
+                var statistics = shards.ReadStatistics(shardRows![i]);
+                for (var b = 0; b < bands; b++)
+                {
+                    mean[b] += statistics.Sums[b];
+                    square[b] += statistics.Squares[b];
+                }
+                frames += statistics.Frames;
+                continue;
+            }
             for (var b = 0; b < bands; b++)
             {
-                mean[b] += featureSums[i * bands + b];
-                square[b] += featureSquares[i * bands + b];
+                mean[b] += featureSums![i * bands + b];
+                square[b] += featureSquares![i * bands + b];
             }
-            frames += frameCounts[i];
+            frames += frameCounts![i];
         }
         var means = new float[bands];
         var stds = new float[bands];
@@ -195,7 +268,7 @@ public sealed class ChunkedDataset : IDisposable
         return new FeatureNormalization(means, stds);
     }
 
-    /// <summary>Standardises the inputs in place, once.</summary>
+    /// <summary>Standardises the inputs, once: in place in memory; a shard-backed dataset standardises each batch it reads, with the same operations.</summary>
     public void Normalize(FeatureNormalization normalization)
     {
         if (Normalization is not null)
@@ -206,20 +279,67 @@ public sealed class ChunkedDataset : IDisposable
         {
             throw new ArgumentException($"normalisation has {normalization.Mean.Count} features, the data {Features}");
         }
-        using (torch.NewDisposeScope())
-        using (torch.no_grad())
+        normalizationMean = normalization.Mean.ToArray();
+        normalizationStd = normalization.Std.Select(s => Math.Max(s, FeatureNormalization.MinimumStd)).ToArray();
+        if (inputs is not null)
         {
-            var mean = torch.tensor(normalization.Mean.ToArray());
-            var std = torch.tensor(normalization.Std.Select(s => Math.Max(s, FeatureNormalization.MinimumStd)).ToArray());
-            Inputs.sub_(mean).div_(std);
+            using (torch.NewDisposeScope())
+            using (torch.no_grad())
+            {
+                inputs.sub_(torch.tensor(normalizationMean)).div_(torch.tensor(normalizationStd));
+            }
         }
         Normalization = normalization;
     }
 
+    /// <summary>
+    /// The raw (not standardised) rows <paramref name="clipIndices"/> of a shard-backed dataset, row-major [B, C, m, F];
+    /// null for an in-memory one (its rows are sliced from the tensor). Safe to call from a prefetch thread.
+    /// </summary>
+    internal float[]? ReadRows(IReadOnlyList<int> clipIndices)
+    {
+        if (shards is null)
+        {
+            return null;
+        }
+        var perRow = checked((int)shards.Geometry.ValuesPerRow);
+        var values = new float[checked(clipIndices.Count * perRow)];
+        for (var b = 0; b < clipIndices.Count; b++)
+        {
+            shards.ReadRow(shardRows![clipIndices[b]], values.AsSpan(b * perRow, perRow));
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// [B, C, m, F] inputs of rows <paramref name="index"/>: sliced from memory, or made from <paramref name="raw"/>
+    /// (<see cref="ReadRows"/>) and standardised as <see cref="Normalize"/> does the in-memory tensor (sub_ then div_,
+    /// float32, elementwise: the same bits).
+    /// </summary>
+    internal Tensor SelectInputs(Tensor index, float[]? raw)
+    {
+        if (inputs is not null)
+        {
+            return inputs.index_select(0, index);
+        }
+        var rows = index.shape[0];
+        raw ??= ReadRows(index.data<long>().Select(i => (int)i).ToArray());
+        var batch = torch.tensor(raw!, [rows, ChunkCount, ChunkFrames, Features]);
+        if (normalizationMean is not null)
+        {
+            using (torch.no_grad())
+            {
+                batch.sub_(torch.tensor(normalizationMean)).div_(torch.tensor(normalizationStd!));
+            }
+        }
+        return batch;
+    }
+
     public void Dispose()
     {
-        Inputs.Dispose();
+        inputs?.Dispose();
         ChunkMask.Dispose();
+        owned?.Dispose();
     }
 }
 

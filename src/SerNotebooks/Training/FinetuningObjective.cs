@@ -123,14 +123,14 @@ internal sealed class FinetuningObjective : ITrainingObjective
             foreach (var rows in data.Batches(indices))
             {
                 using var scope = torch.NewDisposeScope();
-                var index = torch.tensor(rows.Select(i => (long)i).ToArray());
-                var logits = classifier.forward(data.Dataset.Inputs.index_select(0, index), data.Dataset.ChunkMask.index_select(0, index));
-                var targets = emotions.Labels.index_select(0, index);
+                var batch = TrainingBatch.Select(data.Dataset, data.Tasks, rows);
+                var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
+                var targets = batch.Labels[emotions.TaskName];
                 lossSum += nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum).item<float>();
                 var probs = logits.softmax(1).data<float>().ToArray();
                 var labels = targets.data<long>().ToArray();
                 var classes = (int)logits.shape[1];
-                for (var b = 0; b < rows.Length; b++)
+                for (var b = 0; b < batch.Size; b++)
                 {
                     var row = probs.AsSpan(b * classes, classes).ToArray();
                     var best = 0;
@@ -145,7 +145,7 @@ internal sealed class FinetuningObjective : ITrainingObjective
                     truth[offset + b] = (int)labels[b];
                     predicted[offset + b] = best;
                 }
-                offset += rows.Length;
+                offset += batch.Size;
             }
         }
         return new Evaluation(lossSum / Math.Max(1, indices.Length),

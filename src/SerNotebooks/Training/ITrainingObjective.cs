@@ -41,15 +41,28 @@ internal interface ITrainingObjective : IDisposable
     IReadOnlyDictionary<string, double> Finish(RunFolder folder);
 }
 
-/// <summary>The in-memory data of a session: the dataset, each task's labels and the clips of each role.</summary>
+/// <summary>The data of a session: the dataset, each task's labels and the clips of each role.</summary>
 internal sealed record TrainingData(ChunkedDataset Dataset, IReadOnlyList<TaskLabelTensor> Tasks, int[] Train, int[] Dev, int[] Test, int BatchSize)
 {
-    /// <summary>The batches of <paramref name="indices"/> in order, for evaluation (no shuffling).</summary>
-    public IEnumerable<int[]> Batches(int[] indices)
+    /// <summary><paramref name="order"/> cut into consecutive batches of <see cref="BatchSize"/> (the last one shorter).</summary>
+    public IEnumerable<int[]> BatchesOf(int[] order)
     {
-        for (var start = 0; start < indices.Length; start += BatchSize)
+        for (var start = 0; start < order.Length; start += BatchSize)
         {
-            yield return indices.AsSpan(start, Math.Min(BatchSize, indices.Length - start)).ToArray();
+            yield return order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// The batches of <paramref name="indices"/> in order, for evaluation (no shuffling), read ahead by a
+    /// <see cref="BatchLoader"/>; each becomes a <see cref="TrainingBatch"/> inside the caller's dispose scope.
+    /// </summary>
+    public IEnumerable<LoadedRows> Batches(int[] indices)
+    {
+        using var loader = new BatchLoader(Dataset, BatchesOf(indices));
+        foreach (var rows in loader.Read())
+        {
+            yield return rows;
         }
     }
 }

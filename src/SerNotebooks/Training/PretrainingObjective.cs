@@ -140,11 +140,11 @@ internal sealed class PretrainingObjective : ITrainingObjective
             foreach (var rows in data.Batches(indices))
             {
                 using var scope = torch.NewDisposeScope();
-                var index = torch.tensor(rows.Select(i => (long)i).ToArray());
-                var outputs = model.forward(data.Dataset.Inputs.index_select(0, index), data.Dataset.ChunkMask.index_select(0, index));
+                var batch = TrainingBatch.Select(data.Dataset, data.Tasks, rows);
+                var outputs = model.forward(batch.Inputs, batch.ChunkMask);
                 for (var t = 0; t < data.Tasks.Count; t++)
                 {
-                    scoring[t].Add(outputs[TaskNames[t]], data.Tasks[t].Labels.index_select(0, index));
+                    scoring[t].Add(outputs[TaskNames[t]], batch.Labels[TaskNames[t]]);
                 }
             }
         }

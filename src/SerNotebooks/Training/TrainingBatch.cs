@@ -57,29 +57,41 @@ public sealed class TrainingBatch : IDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(clipIndices);
-        if (clipIndices.Count == 0)
+        return Select(dataset, tasks, new LoadedRows(clipIndices.ToArray(), null));
+    }
+
+    /// <summary>
+    /// The batch of rows a <see cref="BatchLoader"/> read ahead (their raw values, for a shard-backed dataset), or of
+    /// <see cref="LoadedRows.ClipIndices"/> read now when <see cref="LoadedRows.RawInputs"/> is null.
+    /// </summary>
+    public static TrainingBatch Select(ChunkedDataset dataset, IReadOnlyList<TaskLabelTensor> tasks, LoadedRows loaded)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(loaded);
+        var rows = loaded.ClipIndices;
+        if (rows.Length == 0)
         {
-            throw new ArgumentException("a batch needs at least one clip", nameof(clipIndices));
+            throw new ArgumentException("a batch needs at least one clip", "clipIndices");
         }
-        foreach (var i in clipIndices)
+        foreach (var i in rows)
         {
             if (i < 0 || i >= dataset.Count)
             {
-                throw new ArgumentException($"clip index {i} is outside the dataset's {dataset.Count} clips", nameof(clipIndices));
+                throw new ArgumentException($"clip index {i} is outside the dataset's {dataset.Count} clips", "clipIndices");
             }
         }
         if (tasks.GroupBy(t => t.TaskName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             throw new ArgumentException($"task '{twice.Key}' is given twice", nameof(tasks));
         }
-        var rows = clipIndices.ToArray();
         var index = torch.tensor(rows.Select(i => (long)i).ToArray());
         var labels = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var task in tasks)
         {
             labels[task.TaskName] = task.Labels.index_select(0, index);
         }
-        return new TrainingBatch(rows, index, dataset.Inputs.index_select(0, index), dataset.ChunkMask.index_select(0, index),
+        return new TrainingBatch(rows, index, dataset.SelectInputs(index, loaded.RawInputs), dataset.ChunkMask.index_select(0, index),
             tasks.Select(t => t.TaskName).ToArray(), labels);
     }
 

@@ -102,6 +102,14 @@ public sealed record TrainingConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? LabelFraction { get; init; }
 
+    /// <summary>
+    /// How the run's chunked features are stored in its shard set (Features/Shards/SHARDS.md): null = float32, the exact
+    /// numbers; <c>float16</c> halves disk and page cache but rounds every input (different numbers). Omitted from the JSON
+    /// when null, so configs and run identities written before the field existed stay the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Features.Shards.ShardPrecision? FeaturePrecision { get; init; }
+
     /// <summary>Fine-tuning: emotion classes, in head order.</summary>
     public IReadOnlyList<string> Emotions { get; init; } = CremaDEmotions;
 

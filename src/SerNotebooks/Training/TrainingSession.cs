@@ -63,7 +63,8 @@ internal sealed class TrainingSession : IDisposable
         var loadProgress = progress is null ? null : new SynchronousProgress<int>(done =>
             progress.Report(new TrainingProgress(config.Kind, TrainingPhase.Loading, 0, config.Epochs, done, clips.Count, 0,
                 new Dictionary<string, double>(), loadClock.Elapsed, null)));
-        var dataset = ChunkedDataset.Build(clips, extractor, config.Chunking, Math.Max(1, config.Threads), loadProgress);
+        var dataset = RunDataset.Build(clips, extractor, config.Chunking, config.FeaturePrecision ?? Features.Shards.ShardPrecision.Float32,
+            Math.Max(1, config.Threads), loadProgress);
         try
         {
             IReadOnlyList<PretextLabelSet> labelSets = [];
@@ -202,10 +203,11 @@ internal sealed class TrainingSession : IDisposable
             var taskSums = new double[objective.TaskNames.Count];
             var taskSteps = new int[objective.TaskNames.Count];
             var steps = 0;
-            for (var start = 0; start < order.Length; start += config.BatchSize)
+            // The loader reads the epoch's batches in this order ahead of the steps (shard-backed datasets).
+            using var loader = new BatchLoader(data.Dataset, data.BatchesOf(order));
+            foreach (var batch in loader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, Math.Min(config.BatchSize, order.Length - start)).ToArray();
                 var (loss, taskLosses) = TrainStep(batch);
                 steps++;
                 stepsDone++;
@@ -252,7 +254,7 @@ internal sealed class TrainingSession : IDisposable
         return result;
     }
 
-    private (double Loss, double?[] TaskLosses) TrainStep(int[] batch)
+    private (double Loss, double?[] TaskLosses) TrainStep(LoadedRows batch)
     {
         using var scope = torch.NewDisposeScope();
         var (total, taskLosses) = objective.Loss(TrainingBatch.Select(data.Dataset, data.Tasks, batch));
