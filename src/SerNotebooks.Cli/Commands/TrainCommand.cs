@@ -48,6 +48,7 @@ public static class TrainCommand
         {
             config = TrainingConfig.Load(configFile.FullName);
             TorchRuntime.EnsureLoadable();
+            TorchDevices.Resolve(config.Device);
         }
         catch (Exception e) when (e is TrainingConfigException or TorchRuntimeException)
         {

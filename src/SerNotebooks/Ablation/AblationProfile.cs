@@ -64,6 +64,13 @@ public sealed record AblationProfile(
     /// </summary>
     public IReadOnlyList<string> Controls { get; init; } = [];
 
+    /// <summary>
+    /// Where every run trains (TrainingConfig.Device: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>); null is the CPU and is left out
+    /// of the JSON, so experiment files written before the field existed stay the same.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Device { get; init; }
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 

@@ -145,6 +145,7 @@ public static class AblationRunner
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,
+        Device = profile.Device ?? "cpu",
     };
 
     /// <summary>The fine-tuning config of <paramref name="run"/>; <paramref name="pretrainedRun"/> is its pre-training folder (null for the baseline).</summary>
@@ -169,6 +170,7 @@ public static class AblationRunner
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,
+        Device = profile.Device ?? "cpu",
     };
 
     /// <summary>The results.csv column of the labelled fraction of the training clips (1 = all).</summary>

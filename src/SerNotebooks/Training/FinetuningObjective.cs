@@ -1,5 +1,6 @@
 using SerNotebooks.Evaluation;
 using SerNotebooks.Models;
+using SerNotebooks.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -123,12 +124,12 @@ internal sealed class FinetuningObjective : ITrainingObjective
             foreach (var rows in data.Batches(indices))
             {
                 using var scope = torch.NewDisposeScope();
-                var batch = TrainingBatch.Select(data.Dataset, data.Tasks, rows);
+                var batch = data.Batch(rows);
                 var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
                 var targets = batch.Labels[emotions.TaskName];
                 lossSum += nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum).item<float>();
-                var probs = logits.softmax(1).data<float>().ToArray();
-                var labels = targets.data<long>().ToArray();
+                var probs = TorchDevices.OnCpu(logits.softmax(1)).data<float>().ToArray();
+                var labels = TorchDevices.OnCpu(targets).data<long>().ToArray();
                 var classes = (int)logits.shape[1];
                 for (var b = 0; b < batch.Size; b++)
                 {

@@ -44,6 +44,12 @@ internal interface ITrainingObjective : IDisposable
 /// <summary>The data of a session: the dataset, each task's labels and the clips of each role.</summary>
 internal sealed record TrainingData(ChunkedDataset Dataset, IReadOnlyList<TaskLabelTensor> Tasks, int[] Train, int[] Dev, int[] Test, int BatchSize)
 {
+    /// <summary>Where the model trains; batches move there (the dataset stays in host memory).</summary>
+    public torch.Device Device { get; init; } = torch.CPU;
+
+    /// <summary>The batch of <paramref name="rows"/> on <see cref="Device"/>, inside the caller's dispose scope.</summary>
+    public TrainingBatch Batch(LoadedRows rows) => TrainingBatch.Select(Dataset, Tasks, rows).To(Device);
+
     /// <summary><paramref name="order"/> cut into consecutive batches of <see cref="BatchSize"/> (the last one shorter).</summary>
     public IEnumerable<int[]> BatchesOf(int[] order)
     {

@@ -32,6 +32,8 @@ public sealed class PretextTaskScoring(int classes, double priorEntropy, IReadOn
     /// <summary>Adds a batch: <paramref name="logits"/> [..., K], <paramref name="labels"/> [...] with −1 for missing.</summary>
     public void Add(Tensor logits, Tensor labels)
     {
+        logits = Native.TorchDevices.OnCpu(logits);
+        labels = Native.TorchDevices.OnCpu(labels);
         using var scope = NewDisposeScope();
         var flatLogits = logits.reshape(-1, logits.shape[^1]);
         var flatLabels = labels.reshape(-1);

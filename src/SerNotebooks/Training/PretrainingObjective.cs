@@ -31,10 +31,15 @@ internal sealed class PretrainingObjective : ITrainingObjective
         var tasks = data.Tasks;
         taskWeights = config.Tasks.Select(t => t.Weight).ToArray();
         model = new PretrainingModel(config.Model, tasks.Select(t => new PretextHeadSpec(t.TaskName, t.Granularity, t.Classes.Count)).ToArray());
+        if (data.Device.type != DeviceType.CPU)
+        {
+            // Before the optimiser is made, so that it holds the device's parameters.
+            model.to(data.Device);
+        }
         Optimizer = torch.optim.Adam(model.parameters(), config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
         priors = tasks.Select(t => TrainingLabels(t, data.Train)).ToArray();
         classWeights = priors.Select(p => ClassWeights.For(p, config.ClassWeighting)).ToArray();
-        classWeightTensors = classWeights.Select(w => w is null ? null : torch.tensor(w.Select(x => (float)x).ToArray())).ToArray();
+        classWeightTensors = classWeights.Select(w => w is null ? null : torch.tensor(w.Select(x => (float)x).ToArray(), device: data.Device)).ToArray();
         TaskNames = tasks.Select(t => t.TaskName).ToArray();
         TrainTaskColumns = TaskNames.Select(t => $"train_loss_{t}").ToArray();
         Columns = data.Dev.Length == 0
@@ -140,7 +145,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
             foreach (var rows in data.Batches(indices))
             {
                 using var scope = torch.NewDisposeScope();
-                var batch = TrainingBatch.Select(data.Dataset, data.Tasks, rows);
+                var batch = data.Batch(rows);
                 var outputs = model.forward(batch.Inputs, batch.ChunkMask);
                 for (var t = 0; t < data.Tasks.Count; t++)
                 {
@@ -187,7 +192,7 @@ public static class PretrainingLoss
         var count = valid.shape[0];
         if (count == 0)
         {
-            return (torch.zeros([], dtype: ScalarType.Float32), 0);
+            return (torch.zeros([], dtype: ScalarType.Float32, device: logits.device), 0);
         }
         return (nn.functional.cross_entropy(flatLogits.index_select(0, valid), flatTargets.index_select(0, valid), weight: classWeights), count);
     }

@@ -95,6 +95,20 @@ public sealed class TrainingBatch : IDisposable
             tasks.Select(t => t.TaskName).ToArray(), labels);
     }
 
+    /// <summary>
+    /// This batch on <paramref name="device"/> (itself on the CPU, where the dataset is): inputs, chunk mask and labels move,
+    /// the clip indices stay.
+    /// </summary>
+    public TrainingBatch To(Device device)
+    {
+        if (device.type == DeviceType.CPU)
+        {
+            return this;
+        }
+        var labels = Labels.ToDictionary(p => p.Key, p => p.Value.to(device), StringComparer.Ordinal);
+        return new TrainingBatch(ClipIndices, Index, Inputs.to(device), ChunkMask.to(device), TaskNames, labels);
+    }
+
     /// <summary>Frees the batch's tensors now (needed only outside a dispose scope).</summary>
     public void Dispose()
     {

@@ -198,9 +198,9 @@ public sealed record TrainingConfig
         {
             throw new ArgumentException("manifests: at least one manifest folder is needed");
         }
-        if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))
+        if (!Native.TorchDevices.IsValidName(Device))
         {
-            throw new ArgumentException($"device '{Device}' is not supported: this build uses TorchSharp-cpu (device must be \"cpu\")");
+            throw new ArgumentException($"device '{Device}': expected cpu, cuda or cuda:N");
         }
         if (BatchSize < 1 || Epochs < 1 || Patience < 0 || Threads < 0)
         {

@@ -38,6 +38,8 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         TorchRuntime.EnsureLoadable();
+        // A device this libtorch cannot use fails here, before any folder, feature or label work.
+        TorchDevices.Resolve(config.Device);
         var folder = new RunFolder(runDirectory);
         foreach (var manifest in config.Manifests)
         {
@@ -111,6 +113,7 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(dataset);
         config.Validate(requireManifests: false);
         TorchRuntime.EnsureLoadable();
+        TorchDevices.Resolve(config.Device);
         var folder = new RunFolder(runDirectory);
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             "in-memory\n" + string.Join("\n", dataset.Clips.Select(c => $"{c.Id},{c.Split},{c.Emotion}")))));
@@ -232,6 +235,11 @@ public static class TrainingRun
             {
                 parameter.requires_grad = false;
             }
+        }
+        if (!TorchDevices.IsCpu(config.Device))
+        {
+            // After the encoder is loaded (checkpoints are read on the CPU), before the optimiser is made.
+            classifier.to(TorchDevices.Resolve(config.Device));
         }
         return classifier;
     }

@@ -35,7 +35,10 @@ internal sealed class TrainingSession : IDisposable
         this.progress = progress;
         this.cancellationToken = cancellationToken;
         data = new TrainingData(dataset, tasks, dataset.IndicesOf(TrainingRun.TrainRole), dataset.IndicesOf(TrainingRun.DevRole),
-            dataset.IndicesOf(TrainingRun.TestRole), config.BatchSize);
+            dataset.IndicesOf(TrainingRun.TestRole), config.BatchSize)
+        {
+            Device = Native.TorchDevices.Resolve(config.Device),
+        };
         if (data.Train.Length == 0)
         {
             throw new TrainingRunException($"no clips in the training split ({string.Join(", ", config.Splits.Train)})");
@@ -257,7 +260,7 @@ internal sealed class TrainingSession : IDisposable
     private (double Loss, double?[] TaskLosses) TrainStep(LoadedRows batch)
     {
         using var scope = torch.NewDisposeScope();
-        var (total, taskLosses) = objective.Loss(TrainingBatch.Select(data.Dataset, data.Tasks, batch));
+        var (total, taskLosses) = objective.Loss(data.Batch(batch));
         if (total is null)
         {
             return (0, taskLosses);
