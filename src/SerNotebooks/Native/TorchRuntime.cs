@@ -79,7 +79,12 @@ public static class TorchRuntime
 #pragma warning disable CA2255 // Deliberate: the fix must precede any torch use from library code.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void ApplyFixOnLibraryLoad() => ApplyCompatibilityFix();
+    internal static void ApplyFixOnLibraryLoad()
+    {
+        ApplyCompatibilityFix();
+        // Before libtorch allocates anything: see NativeAllocator for why and what it changes.
+        NativeAllocator.Tune();
+    }
 
     /// <summary>
     /// Patches every libLibTorchSharp.so TorchSharp may load, unless the system libstdc++ already defines

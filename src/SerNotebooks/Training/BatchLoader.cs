@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace SerNotebooks.Training;
 
-/// <summary>A batch's dataset rows and, for a shard-backed dataset, their raw values already read from disk.</summary>
+/// <summary>
+/// A batch's dataset rows and, for a shard-backed dataset, their raw values already read from disk. From a
+/// <see cref="BatchLoader"/>, <see cref="RawInputs"/> is valid until the next batch is asked for (its buffer is reused).
+/// </summary>
 public sealed record LoadedRows(int[] ClipIndices, float[]? RawInputs);
 
 /// <summary>
@@ -24,6 +27,7 @@ public sealed class BatchLoader : IDisposable
     private readonly BlockingCollection<LoadedRows>? queue;
     private readonly CancellationTokenSource stop = new();
     private readonly Task? producer;
+    private readonly ConcurrentBag<float[]> freeBuffers = [];
     private Exception? failure;
 
     public BatchLoader(ChunkedDataset dataset, IEnumerable<int[]> batches, int prefetch = DefaultPrefetch)
@@ -56,8 +60,16 @@ public sealed class BatchLoader : IDisposable
             }
             yield break;
         }
+        // A batch's raw rows are copied into its tensor during the consumer's step, so once the consumer asks for the
+        // next batch the previous buffer is free: the reader refills it instead of allocating (no garbage per batch).
+        float[]? previous = null;
         foreach (var rows in queue.GetConsumingEnumerable(stop.Token))
         {
+            if (previous is not null)
+            {
+                freeBuffers.Add(previous);
+            }
+            previous = rows.RawInputs;
             yield return rows;
         }
         if (Volatile.Read(ref failure) is { } error)
@@ -72,7 +84,7 @@ public sealed class BatchLoader : IDisposable
         {
             foreach (var batch in batches)
             {
-                queue!.Add(new LoadedRows(batch, dataset.ReadRows(batch)), stop.Token);
+                queue!.Add(new LoadedRows(batch, dataset.ReadRows(batch, TakeBuffer(batch.Length))), stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -86,6 +98,21 @@ public sealed class BatchLoader : IDisposable
         {
             queue!.CompleteAdding();
         }
+    }
+
+    private float[]? TakeBuffer(int rows)
+    {
+        var length = rows * (dataset.Shards is { } set ? (int)set.Geometry.ValuesPerRow : 0);
+        // Batches have one size but the last; a buffer of another size goes back for a later batch of its size.
+        for (var tries = freeBuffers.Count; tries > 0 && freeBuffers.TryTake(out var buffer); tries--)
+        {
+            if (buffer.Length == length)
+            {
+                return buffer;
+            }
+            freeBuffers.Add(buffer);
+        }
+        return null;
     }
 
     /// <summary>Stops the reader (a consumer may leave early: cancellation, early stopping) and waits for it.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SerNotebooks.Data;
 using SerNotebooks.Features;
 using SerNotebooks.Features.Shards;
@@ -296,14 +297,14 @@ public sealed class ChunkedDataset : IDisposable
     /// The raw (not standardised) rows <paramref name="clipIndices"/> of a shard-backed dataset, row-major [B, C, m, F];
     /// null for an in-memory one (its rows are sliced from the tensor). Safe to call from a prefetch thread.
     /// </summary>
-    internal float[]? ReadRows(IReadOnlyList<int> clipIndices)
+    internal float[]? ReadRows(IReadOnlyList<int> clipIndices, float[]? into = null)
     {
         if (shards is null)
         {
             return null;
         }
         var perRow = checked((int)shards.Geometry.ValuesPerRow);
-        var values = new float[checked(clipIndices.Count * perRow)];
+        var values = into is not null && into.Length == clipIndices.Count * perRow ? into : new float[checked(clipIndices.Count * perRow)];
         for (var b = 0; b < clipIndices.Count; b++)
         {
             shards.ReadRow(shardRows![clipIndices[b]], values.AsSpan(b * perRow, perRow));
@@ -324,7 +325,11 @@ public sealed class ChunkedDataset : IDisposable
         }
         var rows = index.shape[0];
         raw ??= ReadRows(index.data<long>().Select(i => (int)i).ToArray());
-        var batch = torch.tensor(raw!, [rows, ChunkCount, ChunkFrames, Features]);
+        // Copied into a tensor libtorch allocates (torch.tensor(float[]) would clone the array on the managed heap and
+        // pin the clone until the tensor is freed: a large-object allocation per batch, and garbage collections during
+        // training steps, which TorchSharp's native calls are not safe against, see TRAINING.md).
+        var batch = torch.empty([rows, ChunkCount, ChunkFrames, Features], ScalarType.Float32);
+        batch.bytes = MemoryMarshal.AsBytes(raw!.AsSpan());
         if (normalizationMean is not null)
         {
             using (torch.no_grad())
