@@ -387,7 +387,7 @@ public static class ReproduceCommand
                 throw new ArgumentException($"--folds must be at least {SpeakerFolds.MinimumFolds} (one fold to test, the next for development, the rest to train), got {folds}");
             }
             sessions = UsesSessions(request);
-            var fractions = ParseFractions(request.LabelFractions);
+            var fractions = request.LabelFractions is null ? profile.LabelFractions ?? AblationPlan.AllLabels : ParseFractions(request.LabelFractions);
             TorchRuntime.EnsureLoadable();
             corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds, sessions);
             plan = AblationPlan.Create(seedCount);

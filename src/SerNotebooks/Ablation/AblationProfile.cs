@@ -71,6 +71,13 @@ public sealed record AblationProfile(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Device { get; init; }
 
+    /// <summary>
+    /// Labelled fractions of the training clips every configuration is fine-tuned on (<c>--label-fractions</c> overrides
+    /// them); null is all labels only, and is left out of the JSON.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? LabelFractions { get; init; }
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 

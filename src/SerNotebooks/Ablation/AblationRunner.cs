@@ -333,13 +333,15 @@ public static class AblationRunner
     /// <param name="seeds">Seeds of the rebuilt plan.</param>
     /// <param name="defaultControls">The controls of a plan that has not been started yet (the experiment's); an
     /// ablation.json without controls (older, or a plan without them) keeps none.</param>
-    public static AblationPlan ReadPlan(string outputDirectory, int seeds, IReadOnlyList<string>? defaultControls = null)
+    /// <param name="defaultLabelFractions">Likewise the labelled fractions of a plan not started yet (the experiment's; null: all labels).</param>
+    public static AblationPlan ReadPlan(string outputDirectory, int seeds, IReadOnlyList<string>? defaultControls = null,
+        IReadOnlyList<double>? defaultLabelFractions = null)
     {
         var plan = AblationPlan.Create(seeds);
         var path = Path.Combine(Path.GetFullPath(outputDirectory), PlanFileName);
         if (!File.Exists(path))
         {
-            return plan.WithControls(defaultControls ?? []);
+            return plan.WithControls(defaultControls ?? []).WithLabelFractions(defaultLabelFractions ?? AblationPlan.AllLabels);
         }
         try
         {

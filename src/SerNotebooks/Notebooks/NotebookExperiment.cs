@@ -87,8 +87,10 @@ public sealed class NotebookExperiment
             ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
             : Path.GetFullPath(runs);
         // The folder's ablation.json also gives the sessions protocol, label fractions and modes of `sernb reproduce`.
-        var stored = AblationRunner.ReadPlan(output, seeds, resolvedProfile.Controls);
-        var plan = folds == 0 || (stored.Folds == folds && !stored.BySession) ? stored : AblationPlan.Create(seeds).WithFolds(folds).WithControls(resolvedProfile.Controls);
+        var stored = AblationRunner.ReadPlan(output, seeds, resolvedProfile.Controls, resolvedProfile.LabelFractions);
+        var plan = folds == 0 || (stored.Folds == folds && !stored.BySession) ? stored
+            : AblationPlan.Create(seeds).WithFolds(folds).WithControls(resolvedProfile.Controls)
+                .WithLabelFractions(resolvedProfile.LabelFractions ?? AblationPlan.AllLabels);
         return new NotebookExperiment(corpus, resolvedProfile, plan, output, log ?? Console.WriteLine);
     }
 
