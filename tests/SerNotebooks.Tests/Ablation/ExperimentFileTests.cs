@@ -31,7 +31,7 @@ public class ExperimentFileTests
         var demo = AblationProfile.Demo;
         Assert.Equal((48, 16, 0.2), (demo.Model.ConvChannels, demo.Model.AttentionHidden, demo.Model.Dropout));
         Assert.Equal((50, 6), (demo.Chunking.ChunkFrames, demo.Chunking.ChunkCount));
-        Assert.Equal((32, 30, 20, 6, 0.002, 1, 3), (demo.BatchSize, demo.PretrainEpochs, demo.FinetuneEpochs, demo.Patience, demo.LearningRate, demo.Threads, demo.Seeds));
+        Assert.Equal((32, 30, 20, 6, 0.002, 1, 5), (demo.BatchSize, demo.PretrainEpochs, demo.FinetuneEpochs, demo.Patience, demo.LearningRate, demo.Threads, demo.Seeds));
         Assert.Equal((0.2, 4, 1.0, 2), (demo.PretextDevSpeakerShare, demo.PretrainPatience, demo.EncoderLearningRateScale, demo.EncoderWarmupEpochs));
         // Fields a file leaves out take the model's defaults.
         Assert.Equal(new SerNotebooks.Models.ModelConfig(), AblationProfile.Paper.Model);

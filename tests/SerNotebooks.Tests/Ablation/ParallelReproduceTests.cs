@@ -35,10 +35,18 @@ public sealed class SequentialTinyReproduction : IDisposable
     }
 }
 
+/// <summary>Alone: other tests' in-process <c>reproduce</c> commands start workers of this test process too (--jobs defaults to the cores), which would make "no worker outlived the command" unanswerable.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ParallelReproduceCollection
+{
+    public const string Name = "parallel reproduce, alone";
+}
+
 /// <summary>
 /// <c>reproduce --jobs N</c> and two commands on one output folder give the tables of one sequential command, byte for
 /// byte; Ctrl-C stops every worker and the same command resumes.
 /// </summary>
+[Collection(ParallelReproduceCollection.Name)]
 public sealed class ParallelReproduceTests(SequentialTinyReproduction sequential) : IClassFixture<SequentialTinyReproduction>, IDisposable
 {
     /// <summary>2 seeds: 14 pre-training + 16 fine-tuning runs.</summary>
