@@ -104,6 +104,7 @@ public static class PrepareCommand
             {
                 ui.MarkupLine($"[grey]note:[/] {Markup.Escape(note)}");
             }
+            WriteVotes(ui, result);
             ui.MarkupLine($"validated {result.FilesScanned} files in {clock.Elapsed.TotalSeconds:0.00} s");
             if (result.Manifest.Entries.Count == 0)
             {
@@ -114,6 +115,23 @@ public static class PrepareCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Where the rater votes came from and every vote problem (file:line, clip, reason).</summary>
+    private static void WriteVotes(IAnsiConsole ui, CremaDPreparation result)
+    {
+        if (result.VoteSource is null)
+        {
+            ui.MarkupLine("[grey]rater votes:[/] none (no processedResults/tabulatedVotes.csv); no votes_*/perceived_* columns");
+            return;
+        }
+        var withVotes = result.Manifest.Entries.Count(e => e.Extras.Keys.Any(k => k.StartsWith(CremaDPerception.VotesColumnPrefix, StringComparison.Ordinal)));
+        ui.MarkupLine($"rater votes: {Markup.Escape(result.VoteSource)} ({withVotes} of {result.Manifest.Entries.Count} clips); {result.VoteProblems.Count} problems (vote-problems.csv)");
+        foreach (var problem in result.VoteProblems)
+        {
+            var where = problem.Line is { } line ? $"{problem.File}:{line}" : problem.File;
+            ui.MarkupLine($"[yellow]votes:[/] {Markup.Escape(where)}: {Markup.Escape(problem.Reason)}");
+        }
     }
 
     private static Command CremaDSplits(IAnsiConsole? console)

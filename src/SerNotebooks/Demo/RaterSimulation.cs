@@ -15,7 +15,7 @@ namespace SerNotebooks.Demo;
 /// </summary>
 public static class RaterSimulation
 {
-    public const string Folder = "processedResults";
+    public const string Folder = CremaDCorpus.ProcessedResultsFolder;
     private const int RandomAspect = 3;
 
     // A D F H N S: the file's vote-column order.

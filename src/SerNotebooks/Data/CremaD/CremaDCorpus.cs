@@ -20,6 +20,8 @@ public static class CremaDCorpus
     public const string OpenFaceFolder = "OpenFace";
     public const string DemographicsFileName = "VideoDemographics.csv";
     public const string SentenceFileName = "SentenceFilenames.csv";
+    /// <summary>The folder of the perception study's tables (<c>tabulatedVotes.csv</c>, <c>summaryTable.csv</c>).</summary>
+    public const string ProcessedResultsFolder = "processedResults";
 
     /// <summary>Seed of the committed train/dev/test table (<c>actors-train-dev-test.csv</c>).</summary>
     public const int SplitSeed = 2022;

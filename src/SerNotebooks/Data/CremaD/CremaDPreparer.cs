@@ -70,6 +70,12 @@ public sealed record CremaDPreparation(
     int FilesScanned,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>The rater-vote table the <c>votes_*</c>/<c>perceived_*</c> columns come from; null when the checkout has none.</summary>
+    public string? VoteSource { get; init; }
+
+    /// <summary>Vote rows left out and clips without votes (file, line, clip, reason); empty without a vote table.</summary>
+    public IReadOnlyList<RaterVoteProblem> VoteProblems { get; init; } = [];
+
     public IReadOnlyDictionary<string, int> ClipsPerSplit =>
         Manifest.Entries.GroupBy(e => e.Split ?? "").OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -146,9 +152,36 @@ public static class CremaDPreparer
         var splitOf = splits.ToDictionary(s => s.Actor, s => s.Split, StringComparer.Ordinal);
         accepted = accepted.Select(e => e with { Split = splitOf.GetValueOrDefault(e.Speaker) }).ToList();
 
+        var perception = CremaDPerception.Find(rootFull);
+        IReadOnlyList<RaterVoteProblem> voteProblems = [];
+        if (perception is not null)
+        {
+            accepted = accepted.Select(e => WithVotes(e, perception)).ToList();
+            voteProblems = [.. perception.Problems, .. perception.MissingFor(accepted.Select(e => e.Id))];
+        }
+
         var metadata = new ManifestMetadata(options.Name, ManifestMetadata.LabelledKind, rootFull,
             "CREMA-D (Cao et al., 2014): labels from ActorID_Sentence_Emotion_Level file names", description);
-        return new CremaDPreparation(new Manifest(metadata, rootFull, accepted), rejected, splits, description, files.Length, notes);
+        return new CremaDPreparation(new Manifest(metadata, rootFull, accepted), rejected, splits, description, files.Length, notes)
+        {
+            VoteSource = perception?.TabulatedPath,
+            VoteProblems = voteProblems,
+        };
+    }
+
+    /// <summary>The entry with its clip's rater votes and perceived labels as extra columns (none when the clip has no votes).</summary>
+    private static ManifestEntry WithVotes(ManifestEntry entry, CremaDPerception perception)
+    {
+        if (!perception.Clips.TryGetValue(entry.Id, out var clip))
+        {
+            return entry;
+        }
+        var extras = new Dictionary<string, string>(entry.Extras, StringComparer.Ordinal);
+        foreach (var (column, value) in CremaDPerception.ManifestColumns(clip))
+        {
+            extras[column] = value;
+        }
+        return entry with { Extras = extras };
     }
 
     /// <summary>
@@ -163,6 +196,10 @@ public static class CremaDPreparer
         Directory.CreateDirectory(outFull);
         RejectedFile.WriteReport(Path.Combine(outFull, RejectedFile.ReportFileName), result.Rejected);
         ActorSplitTable.Write(Path.Combine(outFull, SplitsFileName), result.Splits);
+        if (result.VoteSource is not null)
+        {
+            RaterVoteProblem.WriteReport(Path.Combine(outFull, RaterVoteProblem.ReportFileName), result.VoteProblems);
+        }
         if (result.Manifest.Entries.Count > 0)
         {
             var relativeRoot = Path.GetRelativePath(outFull, result.Manifest.DataRoot).Replace('\\', '/');
