@@ -78,6 +78,18 @@ public sealed record AblationProfile(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? LabelFractions { get; init; }
 
+    /// <summary>
+    /// Fine-tuning's training target for every configuration (TrainingConfig.Labels: <c>intended</c>, <c>perceived-voice</c>,
+    /// <c>perceived-av</c>, <c>soft-voice</c>, <c>soft-av</c>); <c>intended</c> is left out of the JSON, so experiment files
+    /// written before the field existed stay the same.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public FinetuneLabels Labels { get; init; } = FinetuneLabels.Intended;
+
+    /// <summary>Fine-tuning's penalty-matrix term for every configuration (<c>{"alpha": α, "beta": β}</c>); null = off, left out of the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public PenaltyLossConfig? Penalty { get; init; }
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 
@@ -192,6 +204,7 @@ public sealed record AblationProfile(
         }
         Model.Validate();
         Chunking.Validate();
+        Penalty?.Validate();
     }
 
     private static string ReadEmbedded(string name)

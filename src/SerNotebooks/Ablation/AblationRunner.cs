@@ -167,6 +167,8 @@ public static class AblationRunner
         Patience = profile.Patience,
         EncoderLearningRateScale = profile.EncoderLearningRateScale,
         EncoderWarmupEpochs = profile.EncoderWarmupEpochs,
+        Labels = profile.Labels,
+        Penalty = profile.Penalty,
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,

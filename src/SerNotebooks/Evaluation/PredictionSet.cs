@@ -2,7 +2,14 @@ namespace SerNotebooks.Evaluation;
 
 /// <summary>One utterance's prediction: its id, true and predicted class names, and the class probabilities
 /// (in the set's class order; empty when the writer had none).</summary>
-public sealed record UtterancePrediction(string Id, string TrueLabel, string PredictedLabel, IReadOnlyList<double> Probabilities);
+public sealed record UtterancePrediction(string Id, string TrueLabel, string PredictedLabel, IReadOnlyList<double> Probabilities)
+{
+    /// <summary>
+    /// Other references than <see cref="TrueLabel"/> (the intended emotion), by column name (<c>perceived_voice</c>,
+    /// <c>perceived_av</c>): the class name, or empty when the utterance has none (no votes, or raters tied).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> References { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// Per-utterance predictions over an ordered label set — the content of a predictions file
@@ -37,12 +44,17 @@ public sealed class PredictionSet
                     throw new ArgumentException($"Utterance '{row.Id}': label '{label}' is not in the label set ({string.Join(", ", ClassNames)}).", nameof(predictions));
                 }
             }
+            if (row.References.FirstOrDefault(r => r.Value.Length > 0 && !_classIndex.ContainsKey(r.Value)) is { Key: not null } bad)
+            {
+                throw new ArgumentException($"Utterance '{row.Id}': {bad.Key} '{bad.Value}' is not in the label set ({string.Join(", ", ClassNames)}).", nameof(predictions));
+            }
             if (row.Probabilities.Count != 0 && row.Probabilities.Count != ClassNames.Count)
             {
                 throw new ArgumentException($"Utterance '{row.Id}': {row.Probabilities.Count} probabilities for {ClassNames.Count} classes.", nameof(predictions));
             }
         }
         Predictions = rows;
+        ReferenceNames = rows.SelectMany(r => r.References.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         HasProbabilities = rows.Length > 0 && rows.All(r => r.Probabilities.Count == ClassNames.Count);
     }
 
@@ -70,6 +82,24 @@ public sealed class PredictionSet
     }
 
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The other references the rows carry (<see cref="UtterancePrediction.References"/>), sorted.</summary>
+    public IReadOnlyList<string> ReferenceNames { get; }
+
+    /// <summary>
+    /// The same predictions scored against <paramref name="reference"/> instead of the intended label: its value becomes
+    /// the true label, and utterances without one (no votes, or a tie) are left out.
+    /// </summary>
+    public PredictionSet Against(string reference)
+    {
+        if (!ReferenceNames.Contains(reference, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"No reference '{reference}' (has: {string.Join(", ", ReferenceNames)}).", nameof(reference));
+        }
+        return new PredictionSet(ClassNames, Predictions
+            .Where(p => p.References.TryGetValue(reference, out var label) && label.Length > 0)
+            .Select(p => new UtterancePrediction(p.Id, p.References[reference], p.PredictedLabel, p.Probabilities)));
+    }
 
     public IReadOnlyList<UtterancePrediction> Predictions { get; }
 

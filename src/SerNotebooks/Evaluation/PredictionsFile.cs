@@ -8,7 +8,9 @@ namespace SerNotebooks.Evaluation;
 /// Reads and writes per-utterance predictions CSV (schema in EVALUATION.md): <c>id,true_label,predicted_label</c>
 /// then one <c>prob_&lt;class&gt;</c> column per class in label-set order. Labels are class names. The
 /// probability columns define the label set (and its order), so metrics recomputed from the file use every
-/// class, including one never predicted and one absent from the truth.
+/// class, including one never predicted and one absent from the truth. Runs on clips with rater votes add, after the
+/// probabilities, one <c>perceived_&lt;modality&gt;</c> column per other reference (empty: no single perceived label), so
+/// metrics against the perceived labels are recomputed from the file too.
 /// </summary>
 public static class PredictionsFile
 {
@@ -16,6 +18,7 @@ public static class PredictionsFile
     public const string TrueLabelColumn = "true_label";
     public const string PredictedLabelColumn = "predicted_label";
     public const string ProbabilityPrefix = "prob_";
+    public const string ReferencePrefix = "perceived_";
 
     /// <summary>Writes atomically; probabilities with round-trip precision, invariant culture.</summary>
     public static void Write(string path, PredictionSet predictions)
@@ -38,6 +41,10 @@ public static class PredictionsFile
             {
                 csv.WriteField(ProbabilityPrefix + name);
             }
+            foreach (var reference in predictions.ReferenceNames)
+            {
+                csv.WriteField(reference);
+            }
             csv.NextRecord();
             foreach (var row in predictions.Predictions)
             {
@@ -47,6 +54,10 @@ public static class PredictionsFile
                 foreach (var p in row.Probabilities)
                 {
                     csv.WriteField(p.ToString("R", CultureInfo.InvariantCulture));
+                }
+                foreach (var reference in predictions.ReferenceNames)
+                {
+                    csv.WriteField(row.References.GetValueOrDefault(reference, string.Empty));
                 }
                 csv.NextRecord();
             }
@@ -78,6 +89,7 @@ public static class PredictionsFile
         var trueColumn = Column(TrueLabelColumn);
         var predictedColumn = Column(PredictedLabelColumn);
         var probabilityColumns = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith(ProbabilityPrefix, StringComparison.Ordinal)).ToArray();
+        var referenceColumns = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith(ReferencePrefix, StringComparison.Ordinal)).ToArray();
         var fileClasses = probabilityColumns.Select(x => x.h[ProbabilityPrefix.Length..]).ToArray();
         IReadOnlyList<string> labelSet;
         if (classNames is not null)
@@ -137,7 +149,15 @@ public static class PredictionsFile
                 }
                 probabilities[j] = p;
             }
-            rows.Add(new UtterancePrediction(id, trueLabel, predictedLabel, probabilities));
+            var references = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, column) in referenceColumns)
+            {
+                var label = column < csv.Parser.Count ? csv.GetField(column) ?? string.Empty : string.Empty;
+                references[name] = label.Length == 0 || known.Contains(label)
+                    ? label
+                    : throw new EvaluationFormatException(path, line, $"{name} '{label}' is not in the label set ({string.Join(", ", labelSet)})");
+            }
+            rows.Add(new UtterancePrediction(id, trueLabel, predictedLabel, probabilities) { References = references });
         }
         if (rows.Count == 0)
         {

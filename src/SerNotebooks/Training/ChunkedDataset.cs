@@ -8,7 +8,17 @@ using static TorchSharp.torch;
 namespace SerNotebooks.Training;
 
 /// <summary>One clip of a dataset: its manifest row and the split it belongs to in this run.</summary>
-public sealed record DatasetClip(string Id, string Speaker, string Split, string? Emotion);
+/// <param name="Id">The clip's manifest id.</param>
+/// <param name="Speaker">Its speaker.</param>
+/// <param name="Split">Its role in this run (train, dev or test).</param>
+/// <param name="Emotion">The intended emotion; null for unlabelled clips.</param>
+/// <param name="Raters">The raters' votes from the manifest's <c>votes_*</c> columns; null when it has none.</param>
+public sealed record DatasetClip(string Id, string Speaker, string Split, string? Emotion, Data.CremaD.ClipPerception? Raters = null)
+{
+    /// <summary>The clip of a manifest row in the run's <paramref name="split"/>, with its rater votes when the manifest has them.</summary>
+    public static DatasetClip FromManifest(ManifestEntry entry, string split) =>
+        new(entry.Id, entry.Speaker, split, entry.Emotion, Data.CremaD.CremaDPerception.FromManifestColumns(entry));
+}
 
 /// <summary>
 /// Every clip of a run as chunked log-mel features [clips, C, m, F] float32, so that a training step only takes rows:
@@ -179,7 +189,7 @@ public sealed class ChunkedDataset : IDisposable
                 }
             }
         });
-        var datasetClips = clips.Select(c => new DatasetClip(c.Entry.Id, c.Entry.Speaker, c.Split, c.Entry.Emotion)).ToArray();
+        var datasetClips = clips.Select(c => DatasetClip.FromManifest(c.Entry, c.Split)).ToArray();
         return new ChunkedDataset(
             datasetClips,
             torch.tensor(data, [clips.Count, chunking.ChunkCount, chunking.ChunkFrames, bands]),

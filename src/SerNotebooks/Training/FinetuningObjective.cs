@@ -8,11 +8,14 @@ using static TorchSharp.torch;
 namespace SerNotebooks.Training;
 
 /// <summary>
-/// Fine-tuning: encoder + a new emotion head, cross-entropy on the emotion labels. Adam has two parameter groups: the
+/// Fine-tuning: encoder + a new emotion head, cross-entropy on the emotion labels (or, with
+/// <see cref="TrainingConfig.Labels"/> other than intended or a <see cref="TrainingConfig.Penalty"/>, the
+/// <see cref="TargetDistributionLoss"/> against <see cref="FinetuneTargets"/>). Adam has two parameter groups: the
 /// head at the learning rate, the encoder at <see cref="TrainingConfig.EncoderLearningRateScale"/> × it (no encoder
 /// group with <see cref="TrainingConfig.FreezeEncoder"/>). During the first <see cref="TrainingConfig.EncoderWarmupEpochs"/>
 /// epochs the encoder is frozen (no gradient, batch-norm statistics fixed, no dropout). The best epoch has the highest
-/// dev macro-F1 (training clips when there is no dev split); the run ends with predictions.csv through <see cref="PredictionsFile"/>.
+/// dev macro-F1 against the intended labels (training clips when there is no dev split); the run ends with predictions.csv
+/// through <see cref="PredictionsFile"/>, with the perceived labels as further references when the clips have rater votes.
 /// </summary>
 internal sealed class FinetuningObjective : ITrainingObjective
 {
@@ -20,12 +23,14 @@ internal sealed class FinetuningObjective : ITrainingObjective
     private readonly TrainingData data;
     private readonly EmotionClassifier classifier;
     private readonly TaskLabelTensor emotions;
+    private readonly FinetuneTargets? targets;
 
     public FinetuningObjective(TrainingConfig config, TrainingData data)
     {
         this.config = config;
         this.data = data;
         emotions = data.Tasks[0];
+        targets = FinetuneTargets.Create(config, data.Dataset, data.Train);
         classifier = TrainingRun.CreateEmotionClassifier(config);
         Optimizer = FinetuningOptimizer.Create(config, classifier);
     }
@@ -62,8 +67,11 @@ internal sealed class FinetuningObjective : ITrainingObjective
     public (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch)
     {
         var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
-        var loss = nn.functional.cross_entropy(logits, batch.Labels[emotions.TaskName]);
-        return (loss, [loss.item<float>()]);
+        var loss = targets is null
+            ? nn.functional.cross_entropy(logits, batch.Labels[emotions.TaskName])
+            : TargetDistributionLoss.Compute(logits, targets.Distributions.index_select(0, batch.Index).to(logits.device), targets.Soft,
+                targets.Penalty, config.Penalty?.Alpha ?? 0, config.Penalty?.Beta ?? 1);
+        return (loss, [loss?.item<float>()]);
     }
 
     public double EvaluateEpoch(IDictionary<string, double> row)
@@ -78,6 +86,10 @@ internal sealed class FinetuningObjective : ITrainingObjective
     public IReadOnlyDictionary<string, double> Finish(RunFolder folder)
     {
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (targets?.Matrix is { } matrix)
+        {
+            AtomicFile.WriteAllText(Path.Combine(folder.Directory, PenaltyMatrix.FileName), matrix.ToCsv());
+        }
         foreach (var (name, indices) in new[] { ("dev", data.Dev), ("test", data.Test) })
         {
             if (indices.Length == 0)
@@ -91,9 +103,19 @@ internal sealed class FinetuningObjective : ITrainingObjective
             metrics[$"{name}_macro_recall"] = evaluation.Scores.Macro.Recall;
             metrics[$"{name}_macro_f1"] = evaluation.Scores.Macro.F1;
             metrics[$"{name}_utterances"] = indices.Length;
+            var predictions = evaluation.Predictions(config.Emotions, indices.Select(i => data.Dataset.Clips[i]).ToArray());
+            foreach (var reference in predictions.ReferenceNames.Where(r => predictions.Predictions.Any(p => p.References[r].Length > 0)))
+            {
+                // Scored against the raters' perceived labels too (clips with a single majority only).
+                var against = predictions.Against(reference);
+                var scores = ClassificationReport.FromPredictions(against);
+                metrics[$"{name}_{reference}_accuracy"] = scores.Accuracy;
+                metrics[$"{name}_{reference}_macro_f1"] = scores.Macro.F1;
+                metrics[$"{name}_{reference}_utterances"] = against.Count;
+            }
             if (name == "test" || data.Test.Length == 0)
             {
-                PredictionsFile.Write(folder.PredictionsPath, evaluation.Predictions(config.Emotions, indices.Select(i => data.Dataset.Clips[i].Id).ToArray()));
+                PredictionsFile.Write(folder.PredictionsPath, predictions);
             }
         }
         return metrics;
@@ -105,10 +127,24 @@ internal sealed class FinetuningObjective : ITrainingObjective
         /// The predictions file's content. Each float probability goes through its shortest round-trip text, so the
         /// file holds the same digits as the float (0.1f is written "0.1", not 0.100000001490116).
         /// </summary>
-        public PredictionSet Predictions(IReadOnlyList<string> classes, IReadOnlyList<string> ids) =>
-            PredictionSet.FromIndices(classes, ids, Truth, Predicted,
+        public PredictionSet Predictions(IReadOnlyList<string> classes, IReadOnlyList<DatasetClip> clips)
+        {
+            var set = PredictionSet.FromIndices(classes, clips.Select(c => c.Id).ToArray(), Truth, Predicted,
                 Probabilities.Select(row => (IReadOnlyList<double>)row.Select(p => double.Parse(p.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                     System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray());
+            return clips.All(c => c.Raters is null)
+                ? set
+                : new PredictionSet(classes, set.Predictions.Select((p, i) => p with { References = PerceivedReferences(classes, clips[i]) }));
+        }
+
+        /// <summary>The clip's perceived (single-majority) label per rating modality the model's input relates to; empty when there is none.</summary>
+        private static Dictionary<string, string> PerceivedReferences(IReadOnlyList<string> classes, DatasetClip clip) =>
+            new[] { Data.CremaD.RatingModality.Voice, Data.CremaD.RatingModality.AudioVisual }.ToDictionary(
+                m => PredictionsFile.ReferencePrefix + Data.CremaD.CremaDPerception.ColumnSuffix[m],
+                m => clip.Raters?.Votes.GetValueOrDefault(m)?.UniqueMajority is { } label && classes.Contains(label, StringComparer.OrdinalIgnoreCase)
+                    ? classes.First(c => string.Equals(c, label, StringComparison.OrdinalIgnoreCase))
+                    : string.Empty,
+                StringComparer.Ordinal);
     }
 
     private Evaluation Evaluate(int[] indices)
@@ -155,6 +191,7 @@ internal sealed class FinetuningObjective : ITrainingObjective
 
     public void Dispose()
     {
+        targets?.Dispose();
         Optimizer.Dispose();
         classifier.Dispose();
     }

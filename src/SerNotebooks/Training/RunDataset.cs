@@ -31,7 +31,7 @@ internal static class RunDataset
             });
             extractor.Cache?.SaveContentHashes();
             var set = ShardSetBuilder.Ensure(shardClips, extractor, chunking, precision, ShardWindowing.ChunkPlan, root, maxParallelism, progress);
-            var datasetClips = clips.Select(c => new DatasetClip(c.Entry.Id, c.Entry.Speaker, c.Split, c.Entry.Emotion)).ToArray();
+            var datasetClips = clips.Select(c => DatasetClip.FromManifest(c.Entry, c.Split)).ToArray();
             try
             {
                 return ChunkedDataset.FromShards(datasetClips, set, new Owned(set, temporary));

@@ -25,6 +25,42 @@ public enum ClassWeighting
     Off,
 }
 
+/// <summary>
+/// What fine-tuning learns to predict (TRAINING.md, "Training targets"): the emotion the actor intended (the file
+/// name), the raters' perceived majority label in voice-only or audiovisual ratings (clips whose raters tie have no
+/// label and are left out of the loss), or the raters' whole vote distribution (soft: KL divergence to it).
+/// </summary>
+public enum FinetuneLabels
+{
+    Intended,
+    PerceivedVoice,
+    PerceivedAv,
+    SoftVoice,
+    SoftAv,
+}
+
+/// <summary>
+/// The penalty-matrix term of fine-tuning (TRAINING.md, "Penalty-matrix loss"): total = β·L + α·L_P, with P computed from
+/// the training clips' rater votes. Absent (null) = off, the plain loss.
+/// </summary>
+public sealed record PenaltyLossConfig
+{
+    /// <summary>α, the weight of the penalised term L_P.</summary>
+    public double Alpha { get; init; }
+
+    /// <summary>β, the weight of the usual loss L.</summary>
+    public double Beta { get; init; } = 1.0;
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless α and β are finite, ≥ 0 and not both 0.</summary>
+    public void Validate()
+    {
+        if (!(Alpha >= 0 && Beta >= 0 && double.IsFinite(Alpha) && double.IsFinite(Beta) && Alpha + Beta > 0))
+        {
+            throw new ArgumentException($"penalty: alpha and beta must be finite and ≥ 0, not both 0 (got {Alpha}, {Beta})");
+        }
+    }
+}
+
 /// <summary>One pretext task of a pre-training run and its weight in the summed loss.</summary>
 public sealed record TaskWeight(string Name, double Weight = 1.0);
 
@@ -109,6 +145,17 @@ public sealed record TrainingConfig
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Features.Shards.ShardPrecision? FeaturePrecision { get; init; }
+
+    /// <summary>
+    /// Fine-tuning: the training target (<see cref="FinetuneLabels"/>). Omitted from the JSON when <c>intended</c>, so
+    /// configs and run identities written before the field existed stay the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public FinetuneLabels Labels { get; init; } = FinetuneLabels.Intended;
+
+    /// <summary>Fine-tuning: the penalty-matrix term (null = off); omitted from the JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PenaltyLossConfig? Penalty { get; init; }
 
     /// <summary>Fine-tuning: emotion classes, in head order.</summary>
     public IReadOnlyList<string> Emotions { get; init; } = CremaDEmotions;
@@ -253,6 +300,14 @@ public sealed record TrainingConfig
             if (Emotions.Count < 2 || Emotions.Distinct().Count() != Emotions.Count)
             {
                 throw new ArgumentException("emotions: at least two distinct classes are needed");
+            }
+            Penalty?.Validate();
+            if (Labels != FinetuneLabels.Intended || Penalty is not null)
+            {
+                if (Emotions.FirstOrDefault(e => !Data.RaterVoteCounts.Emotions.Contains(e, StringComparer.OrdinalIgnoreCase)) is { } unrated)
+                {
+                    throw new ArgumentException($"labels {Labels}{(Penalty is null ? "" : " with penalty")}: emotion '{unrated}' has no rater votes (rated: {string.Join(", ", Data.RaterVoteCounts.Emotions)})");
+                }
             }
         }
     }

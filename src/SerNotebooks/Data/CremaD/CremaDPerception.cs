@@ -130,6 +130,24 @@ public sealed class CremaDPerception
         }
     }
 
+    /// <summary>
+    /// The votes in a manifest row's <c>votes_&lt;modality&gt;</c> columns (<see cref="ManifestColumns"/>' format); null when
+    /// it has none. A malformed column is an <see cref="InvalidDataException"/> naming the clip and column.
+    /// </summary>
+    public static ClipPerception? FromManifestColumns(ManifestEntry entry)
+    {
+        var votes = new Dictionary<RatingModality, RaterVoteCounts>();
+        foreach (var (modality, suffix) in ColumnSuffix)
+        {
+            if (entry.Extras.TryGetValue(VotesColumnPrefix + suffix, out var text) && text.Length > 0)
+            {
+                votes[modality] = RaterVoteCounts.TryParse(text, out var problem)
+                    ?? throw new InvalidDataException($"clip '{entry.Id}', column {VotesColumnPrefix + suffix}: {problem}");
+            }
+        }
+        return votes.Count == 0 ? null : new ClipPerception(votes);
+    }
+
     private static string Describe(RatingModality modality) => modality switch
     {
         RatingModality.Voice => "voice-only",
