@@ -39,6 +39,35 @@ public sealed class PredictionsFileTests : IDisposable
     }
 
     [Fact]
+    public void PerceivedReferencesRoundTripAndScoreOnlyTheClipsThatHaveOne()
+    {
+        var path = Path.Combine(_directory, "hand.csv");
+        File.WriteAllText(path, """
+            id,true_label,predicted_label,prob_pos,prob_neg,perceived_voice
+            a,pos,pos,0.9,0.1,neg
+            b,neg,neg,0.4,0.6,neg
+            c,neg,pos,0.6,0.4,
+
+            """);
+
+        var set = PredictionsFile.Read(path);
+        var rewritten = Path.Combine(_directory, "rewritten.csv");
+        PredictionsFile.Write(rewritten, set);
+
+        Assert.Equal(File.ReadAllText(path).Replace("\r\n", "\n").TrimEnd(), File.ReadAllText(rewritten).Replace("\r\n", "\n").TrimEnd());
+        Assert.Equal(["perceived_voice"], set.ReferenceNames);
+        Assert.Equal(2 / 3.0, ClassificationReport.FromPredictions(set).Accuracy, 12); // intended: a and b right
+        var perceived = set.Against("perceived_voice");
+        Assert.Equal(["a", "b"], perceived.Predictions.Select(p => p.Id)); // c has no single perceived label
+        Assert.Equal(0.5, ClassificationReport.FromPredictions(perceived).Accuracy, 12); // a was heard as neg
+
+        File.AppendAllText(path, "d,pos,pos,0.5,0.5,calm\n");
+        var error = Assert.Throws<EvaluationFormatException>(() => PredictionsFile.Read(path));
+        Assert.Contains("perceived_voice 'calm' is not in the label set", error.Message);
+        Assert.Contains(":5", error.Message);
+    }
+
+    [Fact]
     public void ReadsAHandWrittenFileWithQuotedIds()
     {
         var path = Path.Combine(_directory, "hand.csv");
