@@ -60,10 +60,10 @@ internal sealed class FinetuneTargets : IDisposable
             switch (config.Labels)
             {
                 case FinetuneLabels.Intended:
-                    row[IndexOf(classes, dataset.Clips[i].Emotion)] = 1;
+                    row[TaskLabelTensor.IndexOf(classes, dataset.Clips[i].Emotion ?? "")] = 1;
                     break;
                 case FinetuneLabels.PerceivedVoice or FinetuneLabels.PerceivedAv:
-                    if (VotesOf(i)?.UniqueMajority is { } perceived && IndexOf(classes, perceived) is var index and >= 0)
+                    if (VotesOf(i)?.UniqueMajority is { } perceived && TaskLabelTensor.IndexOf(classes, perceived) is var index and >= 0)
                     {
                         row[index] = 1;
                     }
@@ -89,18 +89,6 @@ internal sealed class FinetuneTargets : IDisposable
         var matrix = config.Penalty is null ? null : PenaltyMatrix.FromVotes(classes, trainVotes);
         var penalty = matrix is null ? null : torch.tensor(matrix.Penalty.SelectMany(r => r.Select(p => (float)p)).ToArray(), [classes.Count, classes.Count]);
         return new FinetuneTargets(config.Labels, torch.tensor(values, [dataset.Count, classes.Count]), matrix, penalty, withTarget);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> classes, string? emotion)
-    {
-        for (var k = 0; k < classes.Count; k++)
-        {
-            if (string.Equals(classes[k], emotion, StringComparison.OrdinalIgnoreCase))
-            {
-                return k;
-            }
-        }
-        return -1;
     }
 
     public void Dispose()

@@ -141,8 +141,8 @@ internal sealed class FinetuningObjective : ITrainingObjective
         private static Dictionary<string, string> PerceivedReferences(IReadOnlyList<string> classes, DatasetClip clip) =>
             new[] { Data.CremaD.RatingModality.Voice, Data.CremaD.RatingModality.AudioVisual }.ToDictionary(
                 m => PredictionsFile.ReferencePrefix + Data.CremaD.CremaDPerception.ColumnSuffix[m],
-                m => clip.Raters?.Votes.GetValueOrDefault(m)?.UniqueMajority is { } label && classes.Contains(label, StringComparer.OrdinalIgnoreCase)
-                    ? classes.First(c => string.Equals(c, label, StringComparison.OrdinalIgnoreCase))
+                m => clip.Raters?.Votes.GetValueOrDefault(m)?.UniqueMajority is { } label && TaskLabelTensor.IndexOf(classes, label) is var k and >= 0
+                    ? classes[k]
                     : string.Empty,
                 StringComparer.Ordinal);
     }

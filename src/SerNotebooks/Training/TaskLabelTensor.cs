@@ -98,7 +98,8 @@ public sealed class TaskLabelTensor : IDisposable
         return new TaskLabelTensor("emotion", LabelGranularity.Utterance, classes, torch.tensor(values), dataset.Count);
     }
 
-    private static int IndexOf(IReadOnlyList<string> classes, string value)
+    /// <summary>The position of <paramref name="value"/> in <paramref name="classes"/> (case-insensitive); −1 when absent.</summary>
+    internal static int IndexOf(IReadOnlyList<string> classes, string value)
     {
         for (var i = 0; i < classes.Count; i++)
         {

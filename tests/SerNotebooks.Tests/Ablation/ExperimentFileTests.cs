@@ -56,7 +56,30 @@ public class ExperimentFileTests
         Assert.Equal(wider, AblationProfile.Load(copy));
     }
 
+    [Fact]
+    public void LabelsAndPenaltyFieldsReachEveryFineTuningConfigAndAreLeftOutAtTheirDefaults()
+    {
+        using var folder = new TestWav.TempFolder();
+        var path = Path.Combine(folder.Path, "soft.json");
+        File.WriteAllText(path, File.ReadAllText(TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\",", "\"name\": \"soft\", \"labels\": \"soft-av\", \"penalty\": { \"alpha\": 0.3 },", StringComparison.Ordinal));
+
+        var soft = AblationProfile.Load(path);
+        var plan = AblationPlan.Create(seedCount: 1);
+        var config = AblationRunner.FinetuningConfig(plan.Finetuning.First(), null, new AblationCorpus(["pre"], ["emo"], null, "test"), soft);
+
+        Assert.Equal(SerNotebooks.Training.FinetuneLabels.SoftAv, config.Labels);
+        Assert.Equal((0.3, 1.0), (config.Penalty!.Alpha, config.Penalty.Beta));
+        Assert.Contains("\"labels\": \"soft-av\"", soft.ToJson());
+        // The built-in experiments say nothing of either, so their experiment.json and run configs are as before.
+        Assert.Equal(SerNotebooks.Training.FinetuneLabels.Intended, AblationProfile.Tiny.Labels);
+        Assert.DoesNotContain("\"labels\"", AblationProfile.Tiny.ToJson());
+        Assert.DoesNotContain("\"penalty\"", AblationProfile.Tiny.ToJson());
+    }
+
     [Theory]
+    [InlineData("\"labels\": \"intended\"", "\"labels\": \"perceived\"", "line")]
+    [InlineData("\"labels\": \"intended\"", "\"penalty\": { \"alpha\": -1 }", "alpha and beta")]
     [InlineData("\"convChannels\": 16", "\"convChanels\": 16", "convChanels")]
     [InlineData("\"batchSize\": 8", "\"batchSize\": 0", "batchSize")]
     [InlineData("\"learningRate\": 0.003", "\"learningRate\": -1", "learningRate")]
@@ -66,7 +89,7 @@ public class ExperimentFileTests
         using var folder = new TestWav.TempFolder();
         var path = Path.Combine(folder.Path, "broken.json");
         File.WriteAllText(path, File.ReadAllText(TestWav.RepositoryFile("experiments/tiny.json"))
-            .Replace("\"name\": \"tiny\"", "\"name\": \"broken\"", StringComparison.Ordinal)
+            .Replace("\"name\": \"tiny\"", "\"name\": \"broken\", \"labels\": \"intended\"", StringComparison.Ordinal)
             .Replace(original, broken, StringComparison.Ordinal));
 
         var error = Assert.Throws<ArgumentException>(() => AblationProfile.Load(path));

@@ -66,6 +66,12 @@ public class RaterTargetTrainingTests(TrainingCorpusFixture corpus)
         Assert.DoesNotContain("\"labels\"", json);
         Assert.DoesNotContain("\"penalty\"", json);
 
+        // `sernb train` reads the fields from a config file (kebab-case labels).
+        var file = Path.Combine(corpus.Root, $"config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "manifests": ["m"], "labels": "perceived-voice", "penalty": { "alpha": 0.5, "beta": 0.8 } }""");
+        var loaded = TrainingConfig.Load(file);
+        Assert.Equal((FinetuneLabels.PerceivedVoice, 0.5, 0.8), (loaded.Labels, loaded.Penalty!.Alpha, loaded.Penalty.Beta));
+
         var noPenaltyWeight = corpus.FineTuning() with { Penalty = new PenaltyLossConfig { Alpha = 0, Beta = 0 } };
         Assert.Contains("alpha and beta", Assert.Throws<ArgumentException>(() => noPenaltyWeight.Validate()).Message);
         var unrated = corpus.FineTuning() with { Labels = FinetuneLabels.SoftAv, Emotions = ["anger", "calm"] };

@@ -173,7 +173,7 @@ public sealed class CremaDPerception
                 continue;
             }
             var counts = new RaterVoteCounts(first.Counts);
-            var fromCounts = string.Join(':', counts.Majority.Select(e => CremaDRaterVotes.EmotionCodes[RaterVoteCounts.IndexOf(e)]));
+            var fromCounts = MajorityCodes(counts);
             if (first.EmotionVote != fromCounts)
             {
                 Drop(problems, first.FileName, first.Modality, first.Line,
@@ -206,7 +206,7 @@ public sealed class CremaDPerception
         }
         foreach (var ((clip, modality), counts) in votes.ToArray())
         {
-            var expected = string.Join(':', counts.Majority.Select(e => CremaDRaterVotes.EmotionCodes[RaterVoteCounts.IndexOf(e)]));
+            var expected = MajorityCodes(counts);
             if (!summary.TryGetValue(clip, out var row))
             {
                 continue; // Votes without a summary row are still votes; the summary is only a cross-check.
@@ -219,6 +219,10 @@ public sealed class CremaDPerception
             }
         }
     }
+
+    /// <summary>The majority as the files write it: emotion codes, ties joined with ':' (<c>N:S</c>).</summary>
+    private static string MajorityCodes(RaterVoteCounts counts) =>
+        string.Join(':', counts.Majority.Select(e => CremaDRaterVotes.EmotionCodes[RaterVoteCounts.IndexOf(e)]));
 
     private void Drop(List<RaterVoteProblem> problems, string clip, RatingModality modality, int line, string reason) =>
         Drop(problems, clip, modality, line, TabulatedPath, reason);
