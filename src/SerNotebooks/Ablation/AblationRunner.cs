@@ -47,6 +47,9 @@ public static class AblationRunner
 {
     public const string RunsFileName = "results.csv";
     public const string SummaryFileName = "summary.csv";
+
+    /// <summary>The runs table against the raters' perceived labels (only when the predictions carry them).</summary>
+    public const string PerceivedRunsFileName = "results-perceived.csv";
     public const string PlanFileName = "ablation.json";
 
     /// <summary>The experiment the runs were made with, as a file a user can copy, edit and run again (<c>--experiment</c>).</summary>
@@ -191,6 +194,7 @@ public static class AblationRunner
     {
         var root = Path.GetFullPath(outputDirectory);
         var rows = new List<(PlannedFinetuning Planned, RunMetrics Metrics, RunPredictions Predictions)>();
+        var perceived = new List<RunMetrics>();
         var speakers = new ManifestSpeakers();
         foreach (var run in plan.Finetuning)
         {
@@ -212,6 +216,7 @@ public static class AblationRunner
                 throw new InvalidOperationException($"{folder.PredictionsPath}: {e.Message}", e);
             }
             rows.Add((run, RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName), joined));
+            perceived.Add(AgainstPerceived(run, set));
         }
         var groups = rows
             .GroupBy(r => (r.Planned.LabelFraction, r.Planned.Mode))
@@ -244,8 +249,36 @@ public static class AblationRunner
         var summaryPath = Path.Combine(root, SummaryFileName);
         ResultsTable.WriteCsv(GroupedTables.RunsFrame(withChange, rows.Select(r => r.Planned).ToList(), plan.Protocol), runsPath);
         ResultsTable.WriteCsv(GroupedTables.SummaryFrame(groups), summaryPath);
+        if (perceived.Any(r => r.Metrics.Count > 0))
+        {
+            ResultsTable.WriteCsv(GroupedTables.RunsFrame(perceived, rows.Select(r => r.Planned).ToList(), plan.Protocol),
+                Path.Combine(root, PerceivedRunsFileName));
+        }
         var headline = groups.Single(g => g.LabelFraction == plan.HeadlineFraction && g.Mode == plan.HeadlineMode);
         return new AblationResult(runsPath, summaryPath, headline.Runs, headline.Summary, 0, 0) { Groups = groups };
+    }
+
+    /// <summary>
+    /// A run's metrics against each perceived reference of its predictions (<c>perceived_voice_macro_f1</c>, …, over the
+    /// clips with a single majority); no metrics when the predictions carry no perceived labels.
+    /// </summary>
+    private static RunMetrics AgainstPerceived(PlannedFinetuning run, PredictionSet set)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var reference in set.ReferenceNames)
+        {
+            var against = set.Against(reference);
+            if (against.Count == 0)
+            {
+                continue;
+            }
+            foreach (var (name, value) in RunMetrics.FromReport(run.Configuration, run.Seed, ClassificationReport.FromPredictions(against)).Metrics)
+            {
+                metrics[$"{reference}_{name}"] = value;
+            }
+            metrics[$"{reference}_utterances"] = against.Count;
+        }
+        return new RunMetrics(run.Configuration, run.Seed, run.FoldName, metrics);
     }
 
     /// <summary>Utterance id → speaker of the manifests a run was trained and tested on (its config.json), each manifest read once.</summary>

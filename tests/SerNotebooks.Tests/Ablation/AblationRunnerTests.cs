@@ -76,6 +76,20 @@ public sealed class AblationRunnerTests : IDisposable
         Assert.Equal(["baseline", "energy-variation+au-emotion"], summary.RowKeys);
         Assert.Equal(pretrained[MetricNames.MacroF1], first.Summary["energy-variation+au-emotion"][MetricNames.MacroF1].Mean, 12);
 
+        // The demo corpus has simulated raters: the same runs scored against their perceived labels, from the same files.
+        var perceived = ResultsTable.ReadRuns(Path.Combine(output, AblationRunner.PerceivedRunsFileName));
+        Assert.Equal(table.Select(r => r.Configuration), perceived.Select(r => r.Configuration));
+        foreach (var row in perceived)
+        {
+            var predictions = PredictionsFile.Read(Path.Combine(output, "finetune", $"{row.Configuration}-seed{row.Seed}", "predictions.csv"));
+            foreach (var reference in new[] { "perceived_voice", "perceived_av" })
+            {
+                var against = predictions.Against(reference);
+                Assert.Equal(ClassificationReport.FromPredictions(against).Macro.F1, row[$"{reference}_{MetricNames.MacroF1}"], 12);
+                Assert.Equal(against.Count, row[$"{reference}_utterances"]);
+            }
+        }
+
         var runsCsv = File.ReadAllText(first.RunsCsvPath);
         var second = AblationRunner.Run(plan, corpus, AblationProfile.Tiny, output);
 
