@@ -91,9 +91,9 @@ public static class AblationLabels
         var features = new FeatureExtractor(cache: cache);
         var manifests = config.Manifests.Select(Manifest.Load).ToArray();
         IReadOnlyList<PretextLabelSet> sets = source is null
-            ? new PretextLabelling(PretextTaskRegistry.CreateDefault(), features, config.Chunking)
+            ? new PretextLabelling(PretextTaskRegistry.CreateDefault(), features, config.Chunking) { Windowing = config.Rows }
                 .Run(manifests, tasks, trainingClips.ToList(), cancellationToken: cancellationToken).LabelSets.Values.ToList()
-            : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features));
+            : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features, config.Rows));
         foreach (var set in sets)
         {
             PretextLabelSetFile.Write(set, directory);
@@ -101,12 +101,16 @@ public static class AblationLabels
         AtomicFile.WriteAllText(Path.Combine(directory, CompleteFileName), string.Join('\n', sets.Select(s => s.TaskName)) + "\n");
     }
 
-    /// <summary>The first 16 hex digits of a SHA-256 over the tasks, the chunking, the manifests' content and the sorted training clip ids.</summary>
+    /// <summary>
+    /// The first 16 hex digits of a SHA-256 over the tasks, the chunking, windows (only when windowed, so earlier keys
+    /// stay), the manifests' content and the sorted training clip ids.
+    /// </summary>
     private static string Key(IReadOnlyList<string> tasks, TrainingConfig config, IReadOnlySet<string> trainingClips)
     {
         var text = new StringBuilder()
             .Append("tasks:").AppendJoin(',', tasks.Order(StringComparer.Ordinal)).Append('\n')
             .Append("chunking:").Append(System.Text.Json.JsonSerializer.Serialize(config.Chunking)).Append('\n')
+            .Append(config.Rows == Features.Shards.ShardWindowing.Windows ? "windowing:windows\n" : "")
             .Append("manifests:").Append(RunFolder.HashManifests(config.Manifests)).Append('\n')
             .AppendJoin('\n', trainingClips.Order(StringComparer.Ordinal));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];

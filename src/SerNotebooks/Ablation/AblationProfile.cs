@@ -78,6 +78,14 @@ public sealed record AblationProfile(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? LabelFractions { get; init; }
 
+    /// <summary>
+    /// Pre-training rows (TrainingConfig.Windowing): null is each clip's chunk plan; <c>windows</c> cuts clips longer than
+    /// the C·m frames the model sees into windows that each become a row with labels of its own, so no frame is left out
+    /// (Features/Shards/ClipWindows). Fine-tuning always classifies whole utterances. Left out of the JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Features.Shards.ShardWindowing? PretrainWindowing { get; init; }
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 

@@ -142,6 +142,7 @@ public static class AblationRunner
         Epochs = profile.PretrainEpochs,
         Patience = profile.PretrainPatience,
         PretextDevSpeakerShare = profile.PretextDevSpeakerShare,
+        Windowing = profile.PretrainWindowing,
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,
