@@ -33,7 +33,8 @@ public static class AblationLabels
     /// <param name="root">The ablation's output folder.</param>
     /// <param name="tasks">Every task any pre-training run of the ablation needs.</param>
     /// <param name="config">A pre-training run of the ablation (its manifests, chunking, splits and feature cache).</param>
-    /// <param name="source">Where labels come from; null labels with <see cref="PretextTaskRegistry.CreateDefault"/>.</param>
+    /// <param name="source">Where labels come from; null labels with <paramref name="registry"/>.</param>
+    /// <param name="registry">The tasks (the plan's <see cref="AblationPlan.Registry"/>), used when <paramref name="source"/> is null.</param>
     /// <param name="report">Told once when labelling starts, and when waiting for another command.</param>
     /// <param name="cancellationToken">Checked while waiting.</param>
     public static string Ensure(
@@ -41,6 +42,7 @@ public static class AblationLabels
         IReadOnlyList<string> tasks,
         TrainingConfig config,
         IPretextLabelSource? source,
+        PretextTaskRegistry registry,
         Action<string>? report,
         CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ public static class AblationLabels
                 {
                     if (!IsComplete(directory, tasks))
                     {
-                        Make(directory, tasks, config, trainingClips, source, report, cancellationToken);
+                        Make(directory, tasks, config, trainingClips, source, registry, report, cancellationToken);
                     }
                     return directory;
                 }
@@ -84,14 +86,14 @@ public static class AblationLabels
     }
 
     private static void Make(string directory, IReadOnlyList<string> tasks, TrainingConfig config, HashSet<string> trainingClips,
-        IPretextLabelSource? source, Action<string>? report, CancellationToken cancellationToken)
+        IPretextLabelSource? source, PretextTaskRegistry registry, Action<string>? report, CancellationToken cancellationToken)
     {
         report?.Invoke(string.Join(", ", tasks));
         var cache = config.FeatureCache is null ? null : new FeatureCache(config.FeatureCache);
         var features = new FeatureExtractor(cache: cache);
         var manifests = config.Manifests.Select(Manifest.Load).ToArray();
         IReadOnlyList<PretextLabelSet> sets = source is null
-            ? new PretextLabelling(PretextTaskRegistry.CreateDefault(), features, config.Chunking) { Windowing = config.Rows }
+            ? new PretextLabelling(registry, features, config.Chunking) { Windowing = config.Rows }
                 .Run(manifests, tasks, trainingClips.ToList(), cancellationToken: cancellationToken).LabelSets.Values.ToList()
             : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features, config.Rows));
         foreach (var set in sets)

@@ -122,8 +122,8 @@ public sealed class WindowedPretrainingTests(TinyCorpusFixture corpus) : IDispos
         Assert.Contains("\"windowing\": \"windows\"", windowed.CanonicalJson());
         Assert.DoesNotContain("windowing", whole.CanonicalJson());
 
-        var windowedLabels = AblationLabels.Ensure(_root, ["energy-variation"], windowed, null, null, CancellationToken.None);
-        var wholeLabels = AblationLabels.Ensure(_root, ["energy-variation"], whole, null, null, CancellationToken.None);
+        var windowedLabels = AblationLabels.Ensure(_root, ["energy-variation"], windowed, null, PretextTaskRegistry.CreateDefault(), null, CancellationToken.None);
+        var wholeLabels = AblationLabels.Ensure(_root, ["energy-variation"], whole, null, PretextTaskRegistry.CreateDefault(), null, CancellationToken.None);
         Assert.NotEqual(windowedLabels, wholeLabels);
         var windowedResult = TrainingRun.Run(windowed, Path.Combine(_root, "windowed"), new PretextLabelSetDirectory(windowedLabels));
         var wholeResult = TrainingRun.Run(whole, Path.Combine(_root, "whole"), new PretextLabelSetDirectory(wholeLabels));
