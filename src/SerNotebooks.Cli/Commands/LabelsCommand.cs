@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
-/// <c>sernb labels --manifest &lt;dir&gt; --out &lt;dir&gt; [--tasks a,b]</c>: pretext labels of a corpus, the
+/// <c>sernb labels --manifest &lt;dir&gt; --out &lt;dir&gt; [--tasks a,b] [--task-assembly DLL]</c>: pretext labels of a corpus, the
 /// fitted labeller states, the label report as CSV tables and its charts as self-contained HTML.
 /// </summary>
 internal static class LabelsCommand
@@ -37,6 +37,11 @@ internal static class LabelsCommand
             Description = "energy-variation: speech frames a chunk needs to be labelled",
             DefaultValueFactory = _ => new EnergyVariationOptions().MinSpeechFrames,
         };
+        var taskAssemblies = new Option<string[]>("--task-assembly")
+        {
+            Description = "An assembly (.dll) with tasks of your own: its public IPretextTaskPlugin classes register them (src/SerNotebooks/Pretext/TASKS.md); repeat for several",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var chartClip = new Option<string?>("--chart-clip") { Description = "Clip to draw the per-clip charts for (default: the first clip with energy labels)" };
         var command = new Command("labels",
             "Compute the pretext-task labels of a corpus (thresholds fitted on the training split) and write the label report");
@@ -47,17 +52,19 @@ internal static class LabelsCommand
         command.Options.Add(perSpeaker);
         command.Options.Add(minSpeech);
         command.Options.Add(chartClip);
+        command.Options.Add(taskAssemblies);
         command.SetAction(parseResult => Run(
             parseResult.GetValue(manifest)!,
             parseResult.GetValue(output)!,
             parseResult.GetValue(tasks),
+            parseResult.GetValue(taskAssemblies) ?? [],
             parseResult.GetValue(cache),
             new EnergyVariationOptions { PerSpeakerNormalisation = parseResult.GetValue(perSpeaker), MinSpeechFrames = parseResult.GetValue(minSpeech) },
             parseResult.GetValue(chartClip)));
         return command;
     }
 
-    private static int Run(DirectoryInfo[] manifestFolders, DirectoryInfo output, string? taskList, DirectoryInfo? cacheFolder,
+    private static int Run(DirectoryInfo[] manifestFolders, DirectoryInfo output, string? taskList, IReadOnlyList<string> taskAssemblies, DirectoryInfo? cacheFolder,
         EnergyVariationOptions energyOptions, string? chartClip)
     {
         List<Manifest> manifests;
@@ -67,7 +74,7 @@ internal static class LabelsCommand
         {
             energyOptions.Validate();
             manifests = manifestFolders.Select(folder => Manifest.Load(folder.FullName)).ToList();
-            registry = RegistryWith(new EnergyVariationTask(energyOptions));
+            registry = RegistryWith(new EnergyVariationTask(energyOptions), taskAssemblies);
             taskNames = string.IsNullOrWhiteSpace(taskList)
                 ? registry.PretextTasks.Select(t => t.Name).ToList()
                 : taskList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -136,11 +143,11 @@ internal static class LabelsCommand
         return 0;
     }
 
-    /// <summary>The default registry with the energy task replaced by one carrying the command-line options.</summary>
-    private static PretextTaskRegistry RegistryWith(EnergyVariationTask energy)
+    /// <summary>The registry of the library's and <paramref name="taskAssemblies"/>' tasks with the energy task replaced by one carrying the command-line options.</summary>
+    private static PretextTaskRegistry RegistryWith(EnergyVariationTask energy, IReadOnlyList<string> taskAssemblies)
     {
         var registry = new PretextTaskRegistry();
-        foreach (var task in PretextTaskRegistry.CreateDefault().All)
+        foreach (var task in PretextTaskRegistry.Create(taskAssemblies).All)
         {
             registry.Register(task.Name == energy.Name ? energy
                 : task is ShuffledTask { Inner.Name: var inner } && inner == energy.Name ? new ShuffledTask(energy)

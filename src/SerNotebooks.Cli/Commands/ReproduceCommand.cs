@@ -5,6 +5,7 @@ using SerNotebooks.Ablation.Execution;
 using SerNotebooks.Cli.Notebooks;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Native;
+using SerNotebooks.Pretext;
 using SerNotebooks.Training;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
 /// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper | --experiment FILE] [--seeds N] [--folds K]
-/// [--protocol test-split|folds|sessions] [--label-fractions F,…] [--probe] [--out DIR] [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
+/// [--protocol test-split|folds|sessions] [--label-fractions F,…] [--tasks a,b,c] [--task-assembly DLL] [--probe] [--out DIR] [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
 /// output folder (its HTML report in &lt;out&gt;/report). Re-running it skips every finished run.
 /// </summary>
 public static class ReproduceCommand
@@ -68,6 +69,16 @@ public static class ReproduceCommand
         {
             Description = "Control configurations beside the paper's, e.g. oracle-emotion,shuffled-energy-variation (oracle-emotion needs the demo corpus's hidden emotion), or none; default: the experiment's",
         };
+        var tasks = new Option<string?>("--tasks")
+        {
+            Description = "The pretext tasks of the ablation, e.g. energy-variation,au-emotion (every combination of them is pre-trained); default: every registered task",
+        };
+        var taskAssemblies = new Option<string[]>("--task-assembly")
+        {
+            Description = "An assembly (.dll) with tasks of your own: its public IPretextTaskPlugin classes register them (src/SerNotebooks/Pretext/TASKS.md); repeat for several",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var probe = new Option<bool>("--probe")
         {
             Description = "Also train a linear probe of every configuration (encoder frozen, only the head trained; the baseline's probe is a frozen random encoder)",
@@ -113,6 +124,8 @@ public static class ReproduceCommand
         command.Options.Add(folds);
         command.Options.Add(protocol);
         command.Options.Add(labelFractions);
+        command.Options.Add(tasks);
+        command.Options.Add(taskAssemblies);
         command.Options.Add(probe);
         command.Options.Add(controls);
         command.Options.Add(output);
@@ -165,6 +178,8 @@ public static class ReproduceCommand
                 NotebooksExplicit: parseResult.GetValue(notebooks) is not null,
                 Jobs: parseResult.GetValue(jobs) ?? DefaultJobs(resolved))
             {
+                Tasks = parseResult.GetValue(tasks),
+                TaskAssemblies = (parseResult.GetValue(taskAssemblies) ?? []).Select(Path.GetFullPath).ToArray(),
                 Slurm = slurm,
                 Collect = parseResult.GetValue(collect),
                 CollectCommand = CollectCommandLine(parseResult),
@@ -182,6 +197,12 @@ public static class ReproduceCommand
         string Corpus, AblationProfile Profile, string ProfileArgument, int Seeds, int Folds, string? Protocol, string? LabelFractions, bool Probe,
         IReadOnlyList<string> Controls, DirectoryInfo Output, string? Notebooks, bool NotebooksExplicit, int Jobs)
     {
+        /// <summary>--tasks: the pretext tasks ("a,b,c"); null: every registered task.</summary>
+        public string? Tasks { get; init; }
+
+        /// <summary>--task-assembly: full paths of assemblies with the user's own tasks.</summary>
+        public IReadOnlyList<string> TaskAssemblies { get; init; } = [];
+
         /// <summary>--executor slurm: submit the runs and exit (null: train here).</summary>
         public SlurmOptions? Slurm { get; init; }
 
@@ -346,6 +367,14 @@ public static class ReproduceCommand
         {
             parameters.Add($"folds={request.Folds.ToString(CultureInfo.InvariantCulture)}");
         }
+        if (request.Tasks is not null)
+        {
+            parameters.Add($"tasks={request.Tasks}");
+        }
+        if (request.TaskAssemblies.Count > 0)
+        {
+            parameters.Add($"taskAssemblies={TaskAssemblies.Format(request.TaskAssemblies)}");
+        }
         console.MarkupLineInterpolated($"[bold]notebooks[/] {folder} over {request.Output.FullName}");
         int exit;
         try
@@ -390,7 +419,7 @@ public static class ReproduceCommand
             var fractions = request.LabelFractions is null ? profile.LabelFractions ?? AblationPlan.AllLabels : ParseFractions(request.LabelFractions);
             TorchRuntime.EnsureLoadable();
             corpus = Reproduction.ResolveCorpus(corpusName, profile, output.FullName, message => console.MarkupLineInterpolated($"[grey]{message}[/]"), folds, sessions);
-            plan = AblationPlan.Create(seedCount);
+            plan = AblationPlan.Create(PretextTaskRegistry.Create(request.TaskAssemblies), request.Tasks, seedCount);
             plan = sessions ? plan.WithSessions(corpus.Folds!.Count) : folds == 0 ? plan : plan.WithFolds(folds);
             plan = plan.WithLabelFractions(fractions);
             if (request.Probe)

@@ -33,7 +33,8 @@ public static class AblationLabels
     /// <param name="root">The ablation's output folder.</param>
     /// <param name="tasks">Every task any pre-training run of the ablation needs.</param>
     /// <param name="config">A pre-training run of the ablation (its manifests, chunking, splits and feature cache).</param>
-    /// <param name="source">Where labels come from; null labels with <see cref="PretextTaskRegistry.CreateDefault"/>.</param>
+    /// <param name="source">Where labels come from; null labels with <paramref name="registry"/>.</param>
+    /// <param name="registry">The tasks (the plan's <see cref="AblationPlan.Registry"/>), used when <paramref name="source"/> is null.</param>
     /// <param name="report">Told once when labelling starts, and when waiting for another command.</param>
     /// <param name="cancellationToken">Checked while waiting.</param>
     public static string Ensure(
@@ -41,6 +42,7 @@ public static class AblationLabels
         IReadOnlyList<string> tasks,
         TrainingConfig config,
         IPretextLabelSource? source,
+        PretextTaskRegistry registry,
         Action<string>? report,
         CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ public static class AblationLabels
                 {
                     if (!IsComplete(directory, tasks))
                     {
-                        Make(directory, tasks, config, trainingClips, source, report, cancellationToken);
+                        Make(directory, tasks, config, trainingClips, source, registry, report, cancellationToken);
                     }
                     return directory;
                 }
@@ -84,16 +86,16 @@ public static class AblationLabels
     }
 
     private static void Make(string directory, IReadOnlyList<string> tasks, TrainingConfig config, HashSet<string> trainingClips,
-        IPretextLabelSource? source, Action<string>? report, CancellationToken cancellationToken)
+        IPretextLabelSource? source, PretextTaskRegistry registry, Action<string>? report, CancellationToken cancellationToken)
     {
         report?.Invoke(string.Join(", ", tasks));
         var cache = config.FeatureCache is null ? null : new FeatureCache(config.FeatureCache);
         var features = new FeatureExtractor(cache: cache);
         var manifests = config.Manifests.Select(Manifest.Load).ToArray();
         IReadOnlyList<PretextLabelSet> sets = source is null
-            ? new PretextLabelling(PretextTaskRegistry.CreateDefault(), features, config.Chunking)
+            ? new PretextLabelling(registry, features, config.Chunking) { Windowing = config.Rows }
                 .Run(manifests, tasks, trainingClips.ToList(), cancellationToken: cancellationToken).LabelSets.Values.ToList()
-            : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features));
+            : source.GetLabelSets(new PretextLabelRequest(manifests, tasks, trainingClips, config.Chunking, features, config.Rows));
         foreach (var set in sets)
         {
             PretextLabelSetFile.Write(set, directory);
@@ -101,12 +103,16 @@ public static class AblationLabels
         AtomicFile.WriteAllText(Path.Combine(directory, CompleteFileName), string.Join('\n', sets.Select(s => s.TaskName)) + "\n");
     }
 
-    /// <summary>The first 16 hex digits of a SHA-256 over the tasks, the chunking, the manifests' content and the sorted training clip ids.</summary>
+    /// <summary>
+    /// The first 16 hex digits of a SHA-256 over the tasks, the chunking, windows (only when windowed, so earlier keys
+    /// stay), the manifests' content and the sorted training clip ids.
+    /// </summary>
     private static string Key(IReadOnlyList<string> tasks, TrainingConfig config, IReadOnlySet<string> trainingClips)
     {
         var text = new StringBuilder()
             .Append("tasks:").AppendJoin(',', tasks.Order(StringComparer.Ordinal)).Append('\n')
             .Append("chunking:").Append(System.Text.Json.JsonSerializer.Serialize(config.Chunking)).Append('\n')
+            .Append(config.Rows == Features.Shards.ShardWindowing.Windows ? "windowing:windows\n" : "")
             .Append("manifests:").Append(RunFolder.HashManifests(config.Manifests)).Append('\n')
             .AppendJoin('\n', trainingClips.Order(StringComparer.Ordinal));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];

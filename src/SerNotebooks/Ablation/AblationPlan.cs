@@ -1,3 +1,5 @@
+using SerNotebooks.Pretext;
+
 namespace SerNotebooks.Ablation;
 
 /// <summary>One pre-training run of the plan: a task combination and a seed, shared by every fine-tuning run that starts from it.</summary>
@@ -97,10 +99,11 @@ public sealed class AblationPlan
     // The fine-tuning runs of the test split at fraction 1, full mode: every other shape of the plan expands these.
     private readonly IReadOnlyList<PlannedFinetuning> _baseFinetuning;
 
-    private AblationPlan(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
+    private AblationPlan(PretextTaskRegistry registry, IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
         IReadOnlyList<PlannedFinetuning> baseFinetuning, int folds = 0, bool bySession = false,
         IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null, IReadOnlyList<string>? controls = null)
     {
+        Registry = registry;
         Tasks = tasks;
         Seeds = seeds;
         Pretraining = pretraining;
@@ -153,6 +156,9 @@ public sealed class AblationPlan
     public IReadOnlyList<PlannedFinetuning> HeadlineFinetuning =>
         Finetuning.Where(f => f.LabelFraction == HeadlineFraction && f.Mode == HeadlineMode).ToList();
 
+    /// <summary>The registry the plan's tasks and controls come from (labelling uses it; ablation.json names its task assemblies).</summary>
+    public PretextTaskRegistry Registry { get; }
+
     public IReadOnlyList<string> Tasks { get; }
 
     public IReadOnlyList<int> Seeds { get; }
@@ -170,11 +176,23 @@ public sealed class AblationPlan
     public IReadOnlyList<string> Configurations => Finetuning.Select(f => f.Configuration).Distinct().ToList();
 
     /// <summary>
-    /// The full plan over <see cref="PaperTasks"/> plus <paramref name="extraTasks"/> (opt-in registered tasks)
+    /// The full plan over the default registry's tasks (<see cref="PaperTasks"/>) plus <paramref name="extraTasks"/>
     /// with seeds 1..<paramref name="seedCount"/>.
     /// </summary>
     public static AblationPlan Create(int seedCount = DefaultSeedCount, IReadOnlyList<string>? extraTasks = null) =>
-        Create([.. PaperTasks, .. extraTasks ?? []], Enumerable.Range(1, seedCount).ToArray());
+        Create([.. PretextTaskRegistry.CreateDefault().PretextTaskNames, .. extraTasks ?? []], Enumerable.Range(1, seedCount).ToArray());
+
+    /// <summary>
+    /// The full plan over <paramref name="tasks"/> (a <c>--tasks a,b,c</c> list; null or blank: every task of
+    /// <paramref name="registry"/>) with seeds 1..<paramref name="seedCount"/>: how <c>sernb reproduce</c> and the notebooks plan.
+    /// </summary>
+    /// <exception cref="ArgumentException">A task is not registered in <paramref name="registry"/>.</exception>
+    public static AblationPlan Create(PretextTaskRegistry registry, string? tasks, int seedCount)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var names = registry.SelectTasks(tasks);
+        return Create(names, Enumerable.Range(1, seedCount).ToArray(), AllCombinations(names), registry);
+    }
 
     /// <summary>The full plan over <paramref name="tasks"/> and <paramref name="seeds"/>.</summary>
     public static AblationPlan Create(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds) =>
@@ -182,9 +200,10 @@ public sealed class AblationPlan
 
     /// <summary>
     /// A plan restricted to <paramref name="combinations"/> (each a subset of <paramref name="tasks"/>); the baseline
-    /// is always included.
+    /// is always included. <paramref name="registry"/> (default: <see cref="PretextTaskRegistry.CreateDefault"/>) labels the tasks.
     /// </summary>
-    public static AblationPlan Create(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<IReadOnlyList<string>> combinations)
+    public static AblationPlan Create(IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<IReadOnlyList<string>> combinations,
+        PretextTaskRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -221,7 +240,7 @@ public sealed class AblationPlan
                 finetuning.Add(new PlannedFinetuning(run.Combination, seed, run));
             }
         }
-        return new AblationPlan(tasks, seeds, pretraining, finetuning);
+        return new AblationPlan(registry ?? PretextTaskRegistry.CreateDefault(), tasks, seeds, pretraining, finetuning);
     }
 
     /// <summary>
@@ -233,7 +252,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(folds);
         RequireTestSplit();
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes, Controls);
     }
 
     /// <summary>
@@ -244,7 +263,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(sessions);
         RequireTestSplit();
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes, Controls);
     }
 
     /// <summary>
@@ -262,7 +281,7 @@ public sealed class AblationPlan
         {
             Training.LabelFractionSubset.RequireValid(fraction);
         }
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes, Controls);
     }
 
     /// <summary>The same plan in each of <paramref name="modes"/> (e.g. full and probe): runs are keyed by mode too.</summary>
@@ -273,7 +292,7 @@ public sealed class AblationPlan
         {
             throw new ArgumentException("fine-tuning modes must be distinct and at least one", nameof(modes));
         }
-        return new AblationPlan(Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray(), Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray(), Controls);
     }
 
     /// <summary>
@@ -289,8 +308,7 @@ public sealed class AblationPlan
         {
             throw new InvalidOperationException($"the plan already has controls ({string.Join(", ", Controls)})");
         }
-        var registry = Pretext.PretextTaskRegistry.CreateDefault();
-        var known = registry.All.OfType<Pretext.Controls.IControlTask>().Select(t => t.Name).ToList();
+        var known = Registry.All.OfType<Pretext.Controls.IControlTask>().Select(t => t.Name).ToList();
         foreach (var control in controls)
         {
             if (!known.Contains(control, StringComparer.Ordinal))
@@ -319,7 +337,7 @@ public sealed class AblationPlan
                 finetuning.Add(new PlannedFinetuning(control, seed, run));
             }
         }
-        return new AblationPlan(Tasks, Seeds, pretraining, finetuning, Folds, BySession, LabelFractions, Modes, controls.ToArray());
+        return new AblationPlan(Registry, Tasks, Seeds, pretraining, finetuning, Folds, BySession, LabelFractions, Modes, controls.ToArray());
     }
 
     private void RequireTestSplit()

@@ -79,6 +79,14 @@ public sealed record AblationProfile(
     public IReadOnlyList<double>? LabelFractions { get; init; }
 
     /// <summary>
+    /// Pre-training rows (TrainingConfig.Windowing): null is each clip's chunk plan; <c>windows</c> cuts clips longer than
+    /// the C·m frames the model sees into windows that each become a row with labels of its own, so no frame is left out
+    /// (Features/Shards/ClipWindows). Fine-tuning always classifies whole utterances. Left out of the JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Features.Shards.ShardWindowing? PretrainWindowing { get; init; }
+
+    /// <summary>
     /// Fine-tuning's training target for every configuration (TrainingConfig.Labels: <c>intended</c>, <c>perceived-voice</c>,
     /// <c>perceived-av</c>, <c>soft-voice</c>, <c>soft-av</c>); <c>intended</c> is left out of the JSON, so experiment files
     /// written before the field existed stay the same.

@@ -65,7 +65,7 @@ public static class AblationRunner
     /// <param name="progress">Called synchronously on the calling thread.</param>
     /// <param name="cancellationToken">Checked between runs and before every training step.</param>
     /// <param name="labels">Where pre-training labels come from; null labels <paramref name="corpus"/>'s pre-training
-    /// manifests once with <see cref="PretextTaskRegistry.CreateDefault"/> (on first need, so a finished ablation does not relabel).
+    /// manifests once with the plan's <see cref="AblationPlan.Registry"/> (on first need, so a finished ablation does not relabel).
     /// Either way they are written to <c>labels/</c> in the output folder first (<see cref="AblationLabels"/>), where every run reads them.</param>
     /// <param name="executor">Where runs train: null trains them one at a time in this process; <see cref="WorkerProcessExecutor"/>
     /// trains several at once in worker processes, with the same results.</param>
@@ -95,7 +95,7 @@ public static class AblationRunner
         WritePlan(plan, corpus, profile, root);
         var jobs = Jobs(plan, corpus, profile, root);
         var firstPretraining = jobs.FirstOrDefault(j => j.Stage == AblationStage.Pretraining);
-        string MakeLabels() => AblationLabels.Ensure(root, plan.LabellingTasks, firstPretraining!.Config, labels,
+        string MakeLabels() => AblationLabels.Ensure(root, plan.LabellingTasks, firstPretraining!.Config, labels, plan.Registry,
             message => progress?.Report(new AblationProgress(AblationStage.Labelling, null, 0, 0, Message: message)), cancellationToken);
         var trained = AblationScheduler.Execute(jobs, executor ?? InProcessRunExecutor.Instance, root, MakeLabels, progress, cancellationToken);
         var total = jobs.Count;
@@ -145,6 +145,7 @@ public static class AblationRunner
         Epochs = profile.PretrainEpochs,
         Patience = profile.PretrainPatience,
         PretextDevSpeakerShare = profile.PretextDevSpeakerShare,
+        Windowing = profile.PretrainWindowing,
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,
@@ -316,6 +317,7 @@ public static class AblationRunner
         var description = new
         {
             tasks = plan.Tasks,
+            taskAssemblies = plan.Registry.TaskAssemblies,
             seeds = plan.Seeds,
             configurations = plan.Configurations,
             profile,
@@ -361,27 +363,36 @@ public static class AblationRunner
 
     /// <summary>
     /// The plan <c>sernb reproduce</c> last started in <paramref name="outputDirectory"/> (its ablation.json), rebuilt
-    /// over <paramref name="seeds"/>: protocol (test split, k-fold or sessions), labelled fractions and modes. The plain
-    /// test-split plan when there is none, or for fields an older ablation.json lacks.
+    /// over <paramref name="seeds"/>: tasks and the assemblies of the user's tasks, protocol (test split, k-fold or sessions),
+    /// labelled fractions and modes. The plain test-split plan over every registered task when there is none, or for
+    /// fields an older ablation.json lacks.
     /// </summary>
     /// <param name="outputDirectory">The ablation's output folder.</param>
     /// <param name="seeds">Seeds of the rebuilt plan.</param>
     /// <param name="defaultControls">The controls of a plan that has not been started yet (the experiment's); an
     /// ablation.json without controls (older, or a plan without them) keeps none.</param>
     /// <param name="defaultLabelFractions">Likewise the labelled fractions of a plan not started yet (the experiment's; null: all labels).</param>
+    /// <param name="tasks">A <c>tasks</c> list ("a,b,c") overriding the stored tasks; null or blank keeps them.</param>
+    /// <param name="taskAssemblies">Assemblies of the user's tasks overriding the stored ones; empty keeps them.</param>
     public static AblationPlan ReadPlan(string outputDirectory, int seeds, IReadOnlyList<string>? defaultControls = null,
-        IReadOnlyList<double>? defaultLabelFractions = null)
+        IReadOnlyList<double>? defaultLabelFractions = null, string? tasks = null, IReadOnlyList<string>? taskAssemblies = null)
     {
-        var plan = AblationPlan.Create(seeds);
         var path = Path.Combine(Path.GetFullPath(outputDirectory), PlanFileName);
         if (!File.Exists(path))
         {
-            return plan.WithControls(defaultControls ?? []).WithLabelFractions(defaultLabelFractions ?? AblationPlan.AllLabels);
+            return AblationPlan.Create(PretextTaskRegistry.Create(taskAssemblies ?? []), tasks, seeds)
+                .WithControls(defaultControls ?? []).WithLabelFractions(defaultLabelFractions ?? AblationPlan.AllLabels);
         }
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
+            var storedAssemblies = root.TryGetProperty("taskAssemblies", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray().Select(e => e.GetString() ?? "").ToArray() : [];
+            var storedTasks = root.TryGetProperty("tasks", out var t) && t.ValueKind == JsonValueKind.Array
+                ? string.Join(',', t.EnumerateArray().Select(e => e.GetString())) : null;
+            var plan = AblationPlan.Create(PretextTaskRegistry.Create(taskAssemblies is { Count: > 0 } ? taskAssemblies : storedAssemblies),
+                string.IsNullOrWhiteSpace(tasks) ? storedTasks : tasks, seeds);
             var folds = root.TryGetProperty("folds", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt32() : 0;
             var bySession = root.TryGetProperty("bySession", out var b) && b.ValueKind == JsonValueKind.True;
             if (folds != 0)

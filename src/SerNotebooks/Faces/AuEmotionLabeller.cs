@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using SerNotebooks.Pretext;
 
@@ -6,7 +5,7 @@ namespace SerNotebooks.Faces;
 
 /// <summary>Task 3's labeller state: which rules (hash) and options produced the labels.</summary>
 public sealed record AuEmotionState(
-    [property: JsonPropertyName("task")] string Task,
+    string Task,
     [property: JsonPropertyName("rulesSource")] string RulesSource,
     [property: JsonPropertyName("rulesSha256")] string RulesSha256,
     [property: JsonPropertyName("classes")] IReadOnlyList<string> Classes,
@@ -15,18 +14,16 @@ public sealed record AuEmotionState(
     [property: JsonPropertyName("minimumShare")] double MinimumShare,
     [property: JsonPropertyName("preferSpecificPrototype")] bool PreferSpecificPrototype,
     [property: JsonPropertyName("confidenceThreshold")] double ConfidenceThreshold,
-    [property: JsonPropertyName("trainingClips")] int TrainingClips);
+    [property: JsonPropertyName("trainingClips")] int TrainingClips) : LabellerState(Task);
 
 /// <summary>Task 3 fitted: the measured class index is the label (the rules have no trained parameter).</summary>
 public sealed class AuEmotionLabeller : ITaskLabeller
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public AuEmotionLabeller(AuEmotionState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         State = state;
-        StateJson = JsonSerializer.Serialize(state, Json);
+        StateJson = LabellerStateJson.Write(state);
     }
 
     public AuEmotionState State { get; }
@@ -36,7 +33,7 @@ public sealed class AuEmotionLabeller : ITaskLabeller
     public string StateJson { get; }
 
     public static AuEmotionLabeller FromStateJson(string json) =>
-        new(JsonSerializer.Deserialize<AuEmotionState>(json) ?? throw new FormatException("au-emotion labeller state is empty"));
+        new(LabellerStateJson.Read<AuEmotionState>(json, AuEmotionTask.TaskName));
 
     public ClipTaskLabels Label(TaskMeasurement measurement)
     {

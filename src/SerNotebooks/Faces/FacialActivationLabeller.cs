@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using SerNotebooks.Pretext;
 
@@ -6,23 +5,21 @@ namespace SerNotebooks.Faces;
 
 /// <summary>Fitted state of task 2: one median threshold per source (landmark and optical-flow activations are different scales).</summary>
 public sealed record FacialActivationState(
-    [property: JsonPropertyName("task")] string Task,
+    string Task,
     [property: JsonPropertyName("thresholds")] IReadOnlyDictionary<string, double> Thresholds,
     [property: JsonPropertyName("trainingChunks")] IReadOnlyDictionary<string, int> TrainingChunks,
     [property: JsonPropertyName("confidenceThreshold")] double ConfidenceThreshold,
     [property: JsonPropertyName("minFramesPerChunk")] int MinFramesPerChunk,
-    [property: JsonPropertyName("acceptAnyFrameRate")] bool AcceptAnyFrameRate);
+    [property: JsonPropertyName("acceptAnyFrameRate")] bool AcceptAnyFrameRate) : LabellerState(Task);
 
 /// <summary>Task 2 fitted: a chunk is high (1) when its activation exceeds its source's training median, else low (0).</summary>
 public sealed class FacialActivationLabeller : ITaskLabeller
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public FacialActivationLabeller(FacialActivationState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         State = state;
-        StateJson = JsonSerializer.Serialize(state, Json);
+        StateJson = LabellerStateJson.Write(state);
     }
 
     public FacialActivationState State { get; }
@@ -32,8 +29,7 @@ public sealed class FacialActivationLabeller : ITaskLabeller
     public string StateJson { get; }
 
     public static FacialActivationLabeller FromStateJson(string json) =>
-        new(JsonSerializer.Deserialize<FacialActivationState>(json)
-            ?? throw new FormatException("facial-activation labeller state is empty"));
+        new(LabellerStateJson.Read<FacialActivationState>(json, FacialActivationTask.TaskName));
 
     /// <summary>The median of every finite training chunk value, per source. Throws when no training chunk has a value.</summary>
     public static FacialActivationLabeller FitMedian(IReadOnlyList<TaskMeasurement> training, FacialActivationOptions options)

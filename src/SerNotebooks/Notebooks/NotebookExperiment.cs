@@ -68,10 +68,12 @@ public sealed class NotebookExperiment
     /// <paramref name="folds"/> ≥ 3 evaluates by k-fold cross-validation by actor (<c>sernb reproduce --folds k</c>);
     /// 0 follows the output folder: the protocol of the ablation last started there (its ablation.json), else the
     /// test split — so a notebook without a <c>folds</c> parameter reads a k-fold reproduction instead of
-    /// training test-split runs beside it.
+    /// training test-split runs beside it. <paramref name="tasks"/> ("a,b,c", <c>sernb reproduce --tasks</c>) and
+    /// <paramref name="taskAssemblies"/> (paths separated by ';', <c>--task-assembly</c>) likewise default to the
+    /// output folder's, else every registered task.
     /// </summary>
     public static NotebookExperiment Open(string corpus = Reproduction.DemoCorpus, string profile = "demo", int seeds = AblationPlan.DefaultSeedCount,
-        string runs = "", Action<string>? log = null, int folds = 0)
+        string runs = "", Action<string>? log = null, int folds = 0, string tasks = "", string taskAssemblies = "")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(corpus);
         if (seeds < 1)
@@ -87,9 +89,10 @@ public sealed class NotebookExperiment
             ? Reproduction.DefaultOutputDirectory(resolvedProfile.Name)
             : Path.GetFullPath(runs);
         // The folder's ablation.json also gives the sessions protocol, label fractions and modes of `sernb reproduce`.
-        var stored = AblationRunner.ReadPlan(output, seeds, resolvedProfile.Controls, resolvedProfile.LabelFractions);
+        var stored = AblationRunner.ReadPlan(output, seeds, resolvedProfile.Controls, resolvedProfile.LabelFractions,
+            tasks, TaskAssemblies.Parse(taskAssemblies));
         var plan = folds == 0 || (stored.Folds == folds && !stored.BySession) ? stored
-            : AblationPlan.Create(seeds).WithFolds(folds).WithControls(resolvedProfile.Controls)
+            : AblationPlan.Create(stored.Registry, string.Join(',', stored.Tasks), seeds).WithFolds(folds).WithControls(resolvedProfile.Controls)
                 .WithLabelFractions(resolvedProfile.LabelFractions ?? AblationPlan.AllLabels);
         return new NotebookExperiment(corpus, resolvedProfile, plan, output, log ?? Console.WriteLine);
     }
@@ -105,7 +108,7 @@ public sealed class NotebookExperiment
         if (!_labelling.TryGetValue(key, out var result))
         {
             Log($"labelling {PretrainingManifest.Entries.Count} clips of the pre-training corpus for {string.Join(", ", names)}");
-            var labelling = new PretextLabelling(PretextTaskRegistry.CreateDefault(), Features, Profile.Chunking);
+            var labelling = new PretextLabelling(Plan.Registry, Features, Profile.Chunking);
             result = labelling.Run(PretrainingManifest, names);
             _labelling[key] = result;
             Log($"{result.Skipped.Count} clip/task pair(s) skipped");

@@ -29,13 +29,13 @@ public static class NotebookExperimentClips
         return Build(experiment, labels.ManifestOf(entry.Id), entry);
     }
 
-    /// <summary>The registered task <paramref name="name"/> with the default options the labelling uses.</summary>
+    /// <summary>The registered task <paramref name="name"/> (the experiment's registry) with the default options the labelling uses.</summary>
     public static IPretextTask Task(this NotebookExperiment experiment, string name)
     {
         ArgumentNullException.ThrowIfNull(experiment);
-        return PretextTaskRegistry.CreateDefault().Get(name);
+        return experiment.Plan.Registry.Get(name);
     }
 
     private static PretextClip Build(NotebookExperiment experiment, Manifest manifest, ManifestEntry entry) =>
-        new PretextLabelling(PretextTaskRegistry.CreateDefault(), experiment.Features, experiment.Profile.Chunking).BuildClip(manifest, entry);
+        new PretextLabelling(experiment.Plan.Registry, experiment.Features, experiment.Profile.Chunking).BuildClip(manifest, entry);
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SerNotebooks.Pretext;
 
 /// <summary>Settings of <see cref="EnergyVariationTask"/>.</summary>
@@ -160,10 +157,8 @@ public sealed record SpeakerEnergyStatistics(double Mean, double Std, int Chunks
 }
 
 /// <summary>The fitted state of <see cref="EnergyVariationTask"/>, saved as the labeller's JSON.</summary>
-public sealed record EnergyVariationState
+public sealed record EnergyVariationState() : LabellerState(EnergyVariationTask.TaskName)
 {
-    public string Task { get; init; } = EnergyVariationTask.TaskName;
-
     /// <summary>Median of the training chunks' values: dB, or a z-score with per-speaker normalisation.</summary>
     public required double Threshold { get; init; }
 
@@ -184,12 +179,6 @@ public sealed record EnergyVariationState
 /// </summary>
 public sealed class EnergyVariationLabeller : ISpeakerAdaptiveLabeller
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public EnergyVariationLabeller(EnergyVariationState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -202,24 +191,12 @@ public sealed class EnergyVariationLabeller : ISpeakerAdaptiveLabeller
 
     public string TaskName => EnergyVariationTask.TaskName;
 
-    public string StateJson => JsonSerializer.Serialize(State, JsonOptions);
+    public string StateJson => LabellerStateJson.Write(State);
 
     /// <summary>Restores a labeller from <see cref="StateJson"/> (for example at fine-tuning or inference time).</summary>
     public static EnergyVariationLabeller FromStateJson(string json)
     {
-        EnergyVariationState? state;
-        try
-        {
-            state = JsonSerializer.Deserialize<EnergyVariationState>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"not an {EnergyVariationTask.TaskName} labeller state: {e.Message}", e);
-        }
-        if (state is null || state.Task != EnergyVariationTask.TaskName)
-        {
-            throw new FormatException($"not an {EnergyVariationTask.TaskName} labeller state (task is '{state?.Task}')");
-        }
+        var state = LabellerStateJson.Read<EnergyVariationState>(json, EnergyVariationTask.TaskName);
         return new EnergyVariationLabeller(state with
         {
             Speakers = new Dictionary<string, SpeakerEnergyStatistics>(state.Speakers, StringComparer.Ordinal),

@@ -9,12 +9,14 @@ namespace SerNotebooks.Pretext;
 /// <param name="TrainingClipIds">Clips of the training split: thresholds are fitted on these only.</param>
 /// <param name="Chunking">The chunking the model sees; chunk labels must have ChunkCount entries.</param>
 /// <param name="Features">The extractor (with its cache) the run uses.</param>
+/// <param name="Windowing">Whether the run sees each clip's chunk plan or each of its windows (labels then name the windows, <see cref="Features.Shards.ClipWindows.RowId"/>).</param>
 public sealed record PretextLabelRequest(
     IReadOnlyList<Manifest> Manifests,
     IReadOnlyList<string> TaskNames,
     IReadOnlySet<string> TrainingClipIds,
     ChunkingConfig Chunking,
-    FeatureExtractor Features);
+    FeatureExtractor Features,
+    Features.Shards.ShardWindowing Windowing = Features.Shards.ShardWindowing.ChunkPlan);
 
 /// <summary>
 /// Where pre-training gets its labels: one <see cref="PretextLabelSet"/> per requested task (the labelling

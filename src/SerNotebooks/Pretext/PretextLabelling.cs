@@ -1,5 +1,6 @@
 using SerNotebooks.Data;
 using SerNotebooks.Features;
+using SerNotebooks.Features.Shards;
 
 namespace SerNotebooks.Pretext;
 
@@ -108,6 +109,13 @@ public sealed class PretextLabelling : IPretextLabelSource
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// <see cref="ShardWindowing.Windows"/> labels each C·m-frame window of a longer clip as a clip of its own, named
+    /// <see cref="ClipWindows.RowId"/>, as windowed pre-training sees it (Features/Shards/ClipWindows); the default labels
+    /// each clip's chunk plan.
+    /// </summary>
+    public ShardWindowing Windowing { get; init; } = ShardWindowing.ChunkPlan;
+
+    /// <summary>
     /// The clips thresholds are fitted on: those whose split is "train"; when no clip has a split at all, every
     /// clip — an unlabelled pre-training corpus has no splits, and its labels are derived from the signal
     /// alone, so fitting on all of it leaks nothing about emotion. A manifest with splits but no "train" clip is
@@ -212,7 +220,24 @@ public sealed class PretextLabelling : IPretextLabelSource
             scope = $"caller-supplied ({trainingIds.Count} of {items.Count} clips)";
         }
 
-        var measurements = Measure(items, tasks, progress, cancellationToken);
+        var measured = Measure(items, tasks, progress, cancellationToken);
+        if (Windowing == ShardWindowing.Windows)
+        {
+            // The windows stand in for their clips from here on: label sets, reports and the result's manifests name them.
+            var expanded = new List<Manifest>(manifests.Count);
+            var next = 0;
+            foreach (var manifest in manifests)
+            {
+                var windows = new List<ManifestEntry>(manifest.Entries.Count);
+                foreach (var _ in manifest.Entries)
+                {
+                    windows.AddRange(measured[next++].Windows);
+                }
+                expanded.Add(new Manifest(manifest.Metadata, manifest.DataRoot, windows));
+            }
+            manifests = expanded;
+        }
+        var rows = measured.SelectMany(row => row.Windows.Select((entry, w) => (Entry: entry, Measurements: row.Measurements[w]))).ToList();
 
         var trainingSet = trainingIds.ToHashSet(StringComparer.Ordinal);
         var skipped = new List<SkippedClip>();
@@ -223,10 +248,10 @@ public sealed class PretextLabelling : IPretextLabelSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             var task = tasks[t];
-            var taskMeasurements = measurements.Select(row => row[t]).ToList();
+            var taskMeasurements = rows.Select(row => row.Measurements[t]).ToList();
             byTask[task.Name] = taskMeasurements;
             progress?.Report(new PretextLabellingProgress("fit", t, tasks.Count, task.Name));
-            var training = taskMeasurements.Where(m => m.IsUsable && trainingSet.Contains(m.ClipId)).ToList();
+            var training = taskMeasurements.Where((m, i) => m.IsUsable && trainingSet.Contains(SourceClipId(rows[i].Entry))).ToList();
             ITaskLabeller? labeller = null;
             string? fitFailure = null;
             if (training.Count == 0)
@@ -253,7 +278,7 @@ public sealed class PretextLabelling : IPretextLabelSource
             for (var i = 0; i < taskMeasurements.Count; i++)
             {
                 var m = taskMeasurements[i];
-                var entry = items[i].Entry;
+                var entry = rows[i].Entry;
                 if (!m.IsUsable)
                 {
                     skipped.Add(new SkippedClip(task.Name, entry.Id, entry.Speaker, m.SkipReason!));
@@ -303,14 +328,31 @@ public sealed class PretextLabelling : IPretextLabelSource
         {
             throw new ArgumentException("the request's feature settings differ from this pipeline's", nameof(request));
         }
-        var result = Run(request.Manifests, request.TaskNames, request.TrainingClipIds.ToList());
+        var pipeline = request.Windowing == Windowing ? this : new PretextLabelling(_registry, _extractor, _chunking)
+        {
+            MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+            Windowing = request.Windowing,
+        };
+        var result = pipeline.Run(request.Manifests, request.TaskNames, request.TrainingClipIds.ToList());
         return request.TaskNames.Select(name => result.LabelSets[name]).ToList();
     }
 
-    private TaskMeasurement[][] Measure(IReadOnlyList<(Manifest Manifest, ManifestEntry Entry)> items, IReadOnlyList<IPretextTask> tasks,
+    /// <summary>A clip's measurements: one row per entry it is labelled as (the clip itself, or each of its windows).</summary>
+    private sealed record MeasuredClip(IReadOnlyList<ManifestEntry> Windows, IReadOnlyList<TaskMeasurement[]> Measurements);
+
+    /// <summary>The clip a (window) entry comes from.</summary>
+    private static string SourceClipId(ManifestEntry entry) => entry.Extras.TryGetValue(WindowOfColumn, out var clip) ? clip : entry.Id;
+
+    /// <summary>Extra manifest column of a window entry: the clip it is a window of.</summary>
+    public const string WindowOfColumn = "window_of";
+
+    /// <summary>Extra manifest column of a window entry: its first frame in the clip.</summary>
+    public const string WindowStartColumn = "window_start";
+
+    private MeasuredClip[] Measure(IReadOnlyList<(Manifest Manifest, ManifestEntry Entry)> items, IReadOnlyList<IPretextTask> tasks,
         IProgress<PretextLabellingProgress>? progress, CancellationToken cancellationToken)
     {
-        var rows = new TaskMeasurement[items.Count][];
+        var rows = new MeasuredClip[items.Count];
         var completed = 0;
         progress?.Report(new PretextLabellingProgress("measure", 0, items.Count, null));
         Parallel.For(0, items.Count,
@@ -324,9 +366,8 @@ public sealed class PretextLabelling : IPretextLabelSource
         return rows;
     }
 
-    private TaskMeasurement[] MeasureClip(Manifest manifest, ManifestEntry entry, IReadOnlyList<IPretextTask> tasks)
+    private MeasuredClip MeasureClip(Manifest manifest, ManifestEntry entry, IReadOnlyList<IPretextTask> tasks)
     {
-        var row = new TaskMeasurement[tasks.Count];
         PretextClip clip;
         try
         {
@@ -335,12 +376,39 @@ public sealed class PretextLabelling : IPretextLabelSource
         catch (Exception e) when (IsClipFailure(e))
         {
             var reason = $"audio unusable: {e.Message}";
-            for (var t = 0; t < tasks.Count; t++)
-            {
-                row[t] = TaskMeasurement.Skipped(entry.Id, entry.Speaker, "audio", reason);
-            }
-            return row;
+            var skipped = tasks.Select(_ => TaskMeasurement.Skipped(entry.Id, entry.Speaker, "audio", reason)).ToArray();
+            return new MeasuredClip([entry], [skipped]);
         }
+        var windows = Windowing == ShardWindowing.Windows ? WindowsOf(clip) : [clip];
+        return new MeasuredClip(windows.Select(w => w.Entry).ToList(), windows.Select(w => MeasureWindow(w, tasks)).ToList());
+    }
+
+    /// <summary>A clip's windows (<see cref="ClipWindows"/>), each a clip of its own with the window's chunk plan; a short clip is itself.</summary>
+    private List<PretextClip> WindowsOf(PretextClip clip)
+    {
+        var starts = ClipWindows.Starts(clip.Features.Frames, _chunking);
+        if (starts.Length == 1)
+        {
+            return [clip];
+        }
+        return starts.Select((start, w) => clip with
+        {
+            Entry = clip.Entry with
+            {
+                Id = ClipWindows.RowId(clip.Id, w, starts.Length),
+                Extras = new Dictionary<string, string>(clip.Entry.Extras)
+                {
+                    [WindowOfColumn] = clip.Id,
+                    [WindowStartColumn] = start.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            },
+            Chunks = ClipWindows.Plan(clip.Features.Frames, start, _chunking, _extractor.Config.LogMel),
+        }).ToList();
+    }
+
+    private static TaskMeasurement[] MeasureWindow(PretextClip clip, IReadOnlyList<IPretextTask> tasks)
+    {
+        var row = new TaskMeasurement[tasks.Count];
         for (var t = 0; t < tasks.Count; t++)
         {
             try
@@ -349,7 +417,7 @@ public sealed class PretextLabelling : IPretextLabelSource
             }
             catch (Exception e) when (IsClipFailure(e))
             {
-                row[t] = TaskMeasurement.Skipped(entry.Id, entry.Speaker, tasks[t].Name, $"measurement failed: {e.Message}");
+                row[t] = TaskMeasurement.Skipped(clip.Id, clip.Speaker, tasks[t].Name, $"measurement failed: {e.Message}");
             }
         }
         return row;

@@ -1,35 +1,80 @@
 namespace SerNotebooks.Pretext;
 
 /// <summary>
-/// The one place where pretext tasks are registered. Configs name tasks by <see cref="IPretextTask.Name"/>;
-/// a new task is one class plus one line in <see cref="CreateDefault"/>.
+/// The one place where pretext tasks are registered, and the single source of the task list: <c>sernb labels</c>,
+/// <c>sernb reproduce</c> (<c>--tasks</c>), the ablation plan and the notebooks (<c>tasks</c>) all take their tasks
+/// from a registry. Configs name tasks by <see cref="IPretextTask.Name"/>. The library's tasks are registered by
+/// <see cref="CreateDefault"/>; a user's tasks come from their own assembly (<see cref="IPretextTaskPlugin"/>,
+/// <see cref="Create"/>), with no file of the library changed (TASKS.md).
 /// </summary>
 public sealed class PretextTaskRegistry
 {
     private readonly List<IPretextTask> _tasks = [];
+
+    /// <summary>An empty registry (tests and commands that assemble their own task set).</summary>
+    public PretextTaskRegistry()
+        : this([])
+    {
+    }
+
+    private PretextTaskRegistry(IReadOnlyList<string> taskAssemblies)
+    {
+        TaskAssemblies = taskAssemblies;
+    }
 
     public IReadOnlyList<IPretextTask> All => _tasks;
 
     /// <summary>The tasks that are not controls (<see cref="Controls.IControlTask"/>): what "every task" means.</summary>
     public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not Controls.IControlTask).ToList();
 
-    public static PretextTaskRegistry CreateDefault()
+    /// <summary>The names of <see cref="PretextTasks"/> in registration order: the default task list everywhere.</summary>
+    public IReadOnlyList<string> PretextTaskNames => PretextTasks.Select(t => t.Name).ToList();
+
+    /// <summary>
+    /// The full paths of the assemblies whose <see cref="IPretextTaskPlugin"/>s registered tasks here: what another
+    /// process (a notebook, a later command on the same output folder) needs to build the same registry.
+    /// </summary>
+    public IReadOnlyList<string> TaskAssemblies { get; }
+
+    /// <summary>The library's tasks and their controls.</summary>
+    public static PretextTaskRegistry CreateDefault() => Create([]);
+
+    /// <summary>
+    /// The library's tasks, then the tasks of every <see cref="IPretextTaskPlugin"/> in <paramref name="taskAssemblies"/>
+    /// (in the order given), then the controls: the oracle and a shuffled control of every task, the user's included.
+    /// </summary>
+    /// <exception cref="ArgumentException">An assembly is missing or has no plugin, or two tasks share a name.</exception>
+    public static PretextTaskRegistry Create(IReadOnlyList<string> taskAssemblies)
     {
-        var registry = new PretextTaskRegistry();
+        ArgumentNullException.ThrowIfNull(taskAssemblies);
+        var paths = taskAssemblies.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
+        var registry = new PretextTaskRegistry(paths);
         registry.Register(new EnergyVariationTask());
         registry.Register(new Faces.FacialActivationTask());
         registry.Register(new Faces.AuEmotionTask());
-        // Controls (Controls/): shown apart from the paper's tasks, labelled only when asked for by name.
-        registry.Register(new Controls.OracleEmotionTask());
-        foreach (var paperTask in registry.All.Where(t => t is not Controls.IControlTask).ToList())
+        foreach (var plugin in paths.SelectMany(Pretext.TaskAssemblies.PluginsOf))
         {
-            registry.Register(new Controls.ShuffledTask(paperTask));
+            try
+            {
+                plugin.Register(registry);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ArgumentException($"{plugin.GetType().FullName}: {e.Message}", e);
+            }
+        }
+        // Controls (Controls/): shown apart from the tasks, labelled only when asked for by name.
+        registry.Register(new Controls.OracleEmotionTask());
+        foreach (var task in registry.PretextTasks)
+        {
+            registry.Register(new Controls.ShuffledTask(task));
         }
         return registry;
     }
 
     public PretextTaskRegistry Register(IPretextTask task)
     {
+        ArgumentNullException.ThrowIfNull(task);
         if (_tasks.Any(t => t.Name == task.Name))
         {
             throw new InvalidOperationException($"a pretext task named '{task.Name}' is already registered");
@@ -42,4 +87,30 @@ public sealed class PretextTaskRegistry
         _tasks.FirstOrDefault(t => t.Name == name)
         ?? throw new KeyNotFoundException(
             $"unknown pretext task '{name}'; registered tasks: {string.Join(", ", _tasks.Select(t => t.Name))}");
+
+    /// <summary>
+    /// The tasks of a <c>--tasks a,b,c</c> list (or a <c>tasks</c> notebook parameter), in the order given;
+    /// <see cref="PretextTaskNames"/> when it is null or blank.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a registered task, is a control (controls have their own option) or repeats.</exception>
+    public IReadOnlyList<string> SelectTasks(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return PretextTaskNames;
+        }
+        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var name in names)
+        {
+            if (!PretextTaskNames.Contains(name, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"--tasks: '{name}' is not a registered pretext task (registered: {string.Join(", ", PretextTaskNames)}" +
+                    (_tasks.Any(t => t.Name == name) ? $"; '{name}' is a control: give it with --controls)" : "; a task of your own needs --task-assembly)"));
+            }
+        }
+        return names.Distinct(StringComparer.Ordinal).Count() == names.Length
+            ? names
+            : throw new ArgumentException($"--tasks: a task is named twice in '{list}'");
+    }
 }

@@ -106,22 +106,35 @@ public sealed class ChunkedDataset : IDisposable
         ArgumentNullException.ThrowIfNull(shards);
         if (shards.Windowing != ShardWindowing.ChunkPlan)
         {
-            throw new ArgumentException($"{shards.Directory}: a dataset needs one row per clip (chunk-plan windowing), this set has {shards.Windowing}");
+            throw new ArgumentException($"{shards.Directory}: a dataset of clips needs one row per clip (chunk-plan windowing), this set has {shards.Windowing}");
         }
-        var chunks = shards.Geometry.ChunkCount;
-        var rows = new long[clips.Count];
-        var mask = new bool[(long)clips.Count * chunks];
-        for (var i = 0; i < clips.Count; i++)
+        var rows = new List<(DatasetClip, long)>(clips.Count);
+        foreach (var clip in clips)
         {
-            var ordinal = shards.OrdinalOf(clips[i].Id);
+            var ordinal = shards.OrdinalOf(clip.Id);
             if (ordinal < 0)
             {
-                throw new ArgumentException($"clip '{clips[i].Id}' is not in the shard set {shards.Directory}");
+                throw new ArgumentException($"clip '{clip.Id}' is not in the shard set {shards.Directory}");
             }
-            rows[i] = shards.RowsOf(ordinal).FirstRow;
-            shards.RowInfo(rows[i]).ChunkMask.CopyTo(mask.AsSpan(i * chunks, chunks));
+            rows.Add((clip, shards.RowsOf(ordinal).FirstRow));
         }
-        return new ChunkedDataset(clips, shards, rows, torch.tensor(mask, [clips.Count, chunks]), owned);
+        return FromShardRows(rows, shards, owned);
+    }
+
+    /// <summary>
+    /// A dataset of the given rows of <paramref name="shards"/> (for a windowed set: one dataset row per window, each named
+    /// by its <see cref="DatasetClip.Id"/>). <see cref="FitNormalization"/> counts each clip's frames once, whatever the
+    /// number of its windows.
+    /// </summary>
+    internal static ChunkedDataset FromShardRows(IReadOnlyList<(DatasetClip Clip, long Row)> rows, FeatureShardSet shards, IDisposable? owned = null)
+    {
+        var chunks = shards.Geometry.ChunkCount;
+        var mask = new bool[(long)rows.Count * chunks];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            shards.RowInfo(rows[i].Row).ChunkMask.CopyTo(mask.AsSpan(i * chunks, chunks));
+        }
+        return new ChunkedDataset(rows.Select(r => r.Clip).ToArray(), shards, rows.Select(r => r.Row).ToArray(), torch.tensor(mask, [rows.Count, chunks]), owned);
     }
 
     /// <summary>
@@ -252,7 +265,12 @@ public sealed class ChunkedDataset : IDisposable
             // Summed in the same order from the same per-clip float64 sums either way, so both paths give the same bits.
             if (shards is not null)
             {
-                var statistics = shards.ReadStatistics(shardRows![i]);
+                if (shards.RowInfo(shardRows![i]).Window != 0)
+                {
+                    // Every window of a clip carries the clip's statistics; count them once.
+                    continue;
+                }
+                var statistics = shards.ReadStatistics(shardRows[i]);
                 for (var b = 0; b < bands; b++)
                 {
                     mean[b] += statistics.Sums[b];

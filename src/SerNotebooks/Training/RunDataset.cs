@@ -16,7 +16,7 @@ internal static class RunDataset
 
     public static ChunkedDataset Build(
         IReadOnlyList<(Manifest Manifest, ManifestEntry Entry, string Split)> clips, FeatureExtractor extractor, ChunkingConfig chunking,
-        ShardPrecision precision, int maxParallelism, IProgress<int>? progress)
+        ShardPrecision precision, ShardWindowing windowing, int maxParallelism, IProgress<int>? progress)
     {
         var temporary = extractor.Cache is null ? new TemporaryFolder() : null;
         var root = temporary?.Path ?? Path.Combine(extractor.Cache!.Directory, ShardFolder);
@@ -30,11 +30,12 @@ internal static class RunDataset
                 shardClips[i] = new ShardClip(entry.Id, path, Identity(extractor.Cache, entry.Id, path));
             });
             extractor.Cache?.SaveContentHashes();
-            var set = ShardSetBuilder.Ensure(shardClips, extractor, chunking, precision, ShardWindowing.ChunkPlan, root, maxParallelism, progress);
-            var datasetClips = clips.Select(c => DatasetClip.FromManifest(c.Entry, c.Split)).ToArray();
+            var set = ShardSetBuilder.Ensure(shardClips, extractor, chunking, precision, windowing, root, maxParallelism, progress);
             try
             {
-                return ChunkedDataset.FromShards(datasetClips, set, new Owned(set, temporary));
+                return windowing == ShardWindowing.Windows
+                    ? ChunkedDataset.FromShardRows(WindowRows(clips, set), set, new Owned(set, temporary))
+                    : ChunkedDataset.FromShards(clips.Select(c => DatasetClip.FromManifest(c.Entry, c.Split)).ToArray(), set, new Owned(set, temporary));
             }
             catch
             {
@@ -47,6 +48,21 @@ internal static class RunDataset
             temporary?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Every window of every clip, in the run's clip order, named as labels name them (<see cref="ClipWindows.RowId"/>).</summary>
+    private static List<(DatasetClip Clip, long Row)> WindowRows(IReadOnlyList<(Manifest Manifest, ManifestEntry Entry, string Split)> clips, FeatureShardSet set)
+    {
+        var rows = new List<(DatasetClip, long)>(clips.Count);
+        foreach (var (_, entry, split) in clips)
+        {
+            var (first, count) = set.RowsOf(set.OrdinalOf(entry.Id));
+            for (var w = 0; w < count; w++)
+            {
+                rows.Add((new DatasetClip(ClipWindows.RowId(entry.Id, w, count), entry.Speaker, split, entry.Emotion), first + w));
+            }
+        }
+        return rows;
     }
 
     /// <summary>The content hash (through the cache's remembered hashes); without a cache, where the file is and its stamp (no reuse is possible then anyway).</summary>

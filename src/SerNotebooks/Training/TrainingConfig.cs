@@ -147,6 +147,19 @@ public sealed record TrainingConfig
     public Features.Shards.ShardPrecision? FeaturePrecision { get; init; }
 
     /// <summary>
+    /// Pre-training: what one training row is. Null (or <c>chunk-plan</c>) = each clip's chunk plan, C chunks spread over
+    /// the whole clip (frames between chunks of a clip longer than C·m are never seen); <c>windows</c> = each C·m-frame
+    /// window of a longer clip is a row of its own, labelled as a clip of its own (Features/Shards/ClipWindows). Fine-tuning
+    /// classifies whole utterances and leaves it null. Omitted from the JSON when null, so earlier run identities stay.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Features.Shards.ShardWindowing? Windowing { get; init; }
+
+    /// <summary>The rows this run trains on (<see cref="Windowing"/>, chunk plan when unset).</summary>
+    [JsonIgnore]
+    public Features.Shards.ShardWindowing Rows => Windowing ?? Features.Shards.ShardWindowing.ChunkPlan;
+
+    /// <summary>
     /// Fine-tuning: the training target (<see cref="FinetuneLabels"/>). Omitted from the JSON when <c>intended</c>, so
     /// configs and run identities written before the field existed stay the same.
     /// </summary>
@@ -293,6 +306,10 @@ public sealed record TrainingConfig
         }
         else
         {
+            if (Rows == Features.Shards.ShardWindowing.Windows)
+            {
+                throw new ArgumentException("windowing: windows are for pre-training; fine-tuning classifies whole utterances (their chunk plan)");
+            }
             if (LabelFraction is { } fraction && !(fraction > 0 && fraction <= 1))
             {
                 throw new ArgumentException($"labelFraction must be in (0, 1], got {fraction}");

@@ -67,7 +67,7 @@ internal sealed class TrainingSession : IDisposable
             progress.Report(new TrainingProgress(config.Kind, TrainingPhase.Loading, 0, config.Epochs, done, clips.Count, 0,
                 new Dictionary<string, double>(), loadClock.Elapsed, null)));
         var dataset = RunDataset.Build(clips, extractor, config.Chunking, config.FeaturePrecision ?? Features.Shards.ShardPrecision.Float32,
-            Math.Max(1, config.Threads), loadProgress);
+            config.Rows, Math.Max(1, config.Threads), loadProgress);
         try
         {
             IReadOnlyList<PretextLabelSet> labelSets = [];
@@ -79,9 +79,10 @@ internal sealed class TrainingSession : IDisposable
                 labelSets = source.GetLabelSets(new PretextLabelRequest(
                     config.Manifests.Select(Manifest.Load).ToArray(),
                     config.Tasks.Select(t => t.Name).ToArray(),
-                    dataset.Clips.Where(c => c.Split == TrainingRun.TrainRole).Select(c => c.Id).ToHashSet(StringComparer.Ordinal),
+                    clips.Where(c => c.Split == TrainingRun.TrainRole).Select(c => c.Entry.Id).ToHashSet(StringComparer.Ordinal),
                     config.Chunking,
-                    extractor));
+                    extractor,
+                    config.Rows));
             }
             return FromDataset(config, folder, dataset, ownsDataset: true, labelSets, progress, cancellationToken);
         }

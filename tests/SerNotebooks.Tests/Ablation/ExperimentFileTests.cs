@@ -33,6 +33,9 @@ public class ExperimentFileTests
         Assert.Equal((50, 6), (demo.Chunking.ChunkFrames, demo.Chunking.ChunkCount));
         Assert.Equal((32, 30, 20, 6, 0.002, 1, 5), (demo.BatchSize, demo.PretrainEpochs, demo.FinetuneEpochs, demo.Patience, demo.LearningRate, demo.Threads, demo.Seeds));
         Assert.Equal((0.2, 4, 1.0, 2), (demo.PretextDevSpeakerShare, demo.PretrainPatience, demo.EncoderLearningRateScale, demo.EncoderWarmupEpochs));
+        // The demo trains on each clip's chunk plan (its measured results); the paper profile pre-trains on windows.
+        Assert.Null(demo.PretrainWindowing);
+        Assert.Equal(SerNotebooks.Features.Shards.ShardWindowing.Windows, AblationProfile.Paper.PretrainWindowing);
         // Fields a file leaves out take the model's defaults.
         Assert.Equal(new SerNotebooks.Models.ModelConfig(), AblationProfile.Paper.Model);
     }

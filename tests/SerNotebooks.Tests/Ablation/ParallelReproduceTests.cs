@@ -1,16 +1,18 @@
 using System.Diagnostics;
-using System.Text;
 using SerNotebooks.Ablation;
 using SerNotebooks.Cli.Commands;
 
 namespace SerNotebooks.Tests.Ablation;
 
-/// <summary>The tiny profile with 2 seeds trained one run at a time in the test process: the reference tables.</summary>
+/// <summary>The tiny profile with 2 seeds trained one run at a time in one <c>sernb</c> process: the reference tables.</summary>
 public sealed class SequentialTinyReproduction : IDisposable
 {
     public SequentialTinyReproduction()
     {
-        var (exit, output) = ParallelReproduceTests.Invoke(Folder, "--jobs", "1");
+        // In its own process: libtorch's RNG and thread count are process-wide, so training in the test process beside
+        // other tests' in-process training would not be the sequential reference it is meant to be.
+        var (exit, output) = SernbProcess.Start(["reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", Folder, "--jobs", "1"])
+            .Completion.GetAwaiter().GetResult();
         Assert.True(exit == 0, output);
         Assert.Contains("one run at a time in this process", output);
         Results = File.ReadAllBytes(Path.Combine(Folder, AblationRunner.RunsFileName));
@@ -186,90 +188,6 @@ public sealed class ParallelReproduceTests(SequentialTinyReproduction sequential
     }
 
     /// <summary>A real <c>sernb reproduce</c> process (the CLI built beside the tests).</summary>
-    private RunningCommand Start(params string[] extra)
-    {
-        var cli = typeof(ReproduceCommand).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "exec", cli, "reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", _root }.Concat(extra))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        return new RunningCommand(Process.Start(start)!);
-    }
-
-    private sealed class RunningCommand
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public RunningCommand(Process process)
-        {
-            _process = process;
-            ProcessId = process.Id;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            Completion = Finish();
-        }
-
-        public int ProcessId { get; }
-
-        public Task<(int ExitCode, string Output)> Completion { get; }
-
-        public async Task WaitForOutput(Func<string, bool> condition, TimeSpan timeout)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!condition(Text()))
-            {
-                Assert.False(Completion.IsCompleted, "the command ended first:\n" + Text());
-                Assert.True(clock.Elapsed < timeout, "timed out waiting; output so far:\n" + Text());
-                await Task.Delay(100);
-            }
-        }
-
-        private async Task<(int, string)> Finish()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-                return (-1, Text() + "\n(killed after 10 min)");
-            }
-            _process.WaitForExit();
-            var exit = _process.ExitCode;
-            _process.Dispose();
-            return (exit, Text());
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-
-        private string Text()
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    private SernbProcess Start(params string[] extra) =>
+        SernbProcess.Start(["reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", _root, .. extra]);
 }

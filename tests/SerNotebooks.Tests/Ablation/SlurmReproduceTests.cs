@@ -80,24 +80,8 @@ public sealed class SlurmReproduceTests(SequentialTinyReproduction sequential, S
         Assert.Contains($"all {Runs} run(s) have finished, nothing to submit", againOutput);
     }
 
-    /// <summary>A real <c>sernb reproduce</c> process on the test cluster (the CLI built beside the tests, started as WorkerCommand would).</summary>
-    private async Task<(int ExitCode, string Output)> Sernb(params string[] extra)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["SLURM_CONF"] = slurm.ConfigFile;
-        foreach (var argument in new[] { "exec", typeof(ReproduceCommand).Assembly.Location, "reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", _root }.Concat(extra))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output + await error);
-    }
+    /// <summary>A real <c>sernb reproduce</c> process on the test cluster.</summary>
+    private Task<(int ExitCode, string Output)> Sernb(params string[] extra) =>
+        SernbProcess.Start(["reproduce", "--profile", "tiny", "--seeds", "2", "--no-notebooks", "--out", _root, .. extra],
+            new Dictionary<string, string> { ["SLURM_CONF"] = slurm.ConfigFile }).Completion;
 }

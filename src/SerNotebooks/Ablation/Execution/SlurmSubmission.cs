@@ -60,7 +60,7 @@ public static class SlurmSubmission
         var jobs = AblationRunner.Jobs(plan, corpus, profile, root);
         var unfinished = jobs.Where(j => TrainingRun.FinishedResult(j.Config, j.Directory) is null).ToList();
         var labels = unfinished.Any(j => j.Stage == AblationStage.Pretraining)
-            ? AblationLabels.Ensure(root, plan.LabellingTasks, jobs.First(j => j.Stage == AblationStage.Pretraining).Config, null, report, cancellationToken)
+            ? AblationLabels.Ensure(root, plan.LabellingTasks, jobs.First(j => j.Stage == AblationStage.Pretraining).Config, null, plan.Registry, report, cancellationToken)
             : null;
         foreach (var job in unfinished)
         {
