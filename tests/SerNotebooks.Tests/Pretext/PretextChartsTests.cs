@@ -2,6 +2,7 @@ using Newtonsoft.Json.Linq;
 using Plotly.NET;
 using SerNotebooks.Charts;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 
 namespace SerNotebooks.Tests.Pretext;
 
@@ -17,7 +18,7 @@ public class PretextChartsTests
         var lively = PretextTestClips.Clip("lively", "a", PretextTestClips.ModulatedTone(3));
         var labeller = (EnergyVariationLabeller)task.Fit([task.Measure(steady), task.Measure(lively)]);
 
-        var traces = Traces(PretextCharts.EnergyContour(lively, task, labeller));
+        var traces = Traces(EnergyVariationCharts.EnergyContour(lively, task, labeller));
 
         var chunkSegments = traces.Where(t => ((string?)t["name"])?.EndsWith("chunk", StringComparison.Ordinal) == true).ToList();
         Assert.Equal(11, chunkSegments.Count);
