@@ -15,9 +15,9 @@ public readonly record struct ChunkSpan(double Start, double End);
 /// </summary>
 public static class PretextCharts
 {
-    internal static readonly Color LowColor = Color.fromHex("#4C78A8");
-    internal static readonly Color HighColor = Color.fromHex("#E45756");
-    internal static readonly Color ThresholdColor = Color.fromHex("#222222");
+    private static readonly Color LowColor = Color.fromHex("#4C78A8");
+    private static readonly Color HighColor = Color.fromHex("#E45756");
+    private static readonly Color ThresholdColor = Color.fromHex("#222222");
     private static readonly Color BoundaryColor = Color.fromHex("#BBBBBB");
 
     /// <summary>

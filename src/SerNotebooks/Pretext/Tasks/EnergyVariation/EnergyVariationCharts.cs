@@ -43,8 +43,8 @@ public static class EnergyVariationCharts
         var spans = clip.Chunks.Chunks.Select(c => new ChunkSpan(c.StartSeconds, c.EndSeconds)).ToArray();
         var top = new List<GenericChart>
         {
-            Chart.Line<double, double, string>(times, energy, Name: "log-energy (dB)", LineColor: Color.fromHex("#777777")),
-            Chart.Point<double, double, string>(speechTimes, speechEnergy, Name: "speech frames", MarkerColor: PretextCharts.LowColor),
+            Chart.Line<double, double, string>(times, energy, Name: "log-energy (dB)", LineColor: Color.fromHex(EnergyColor)),
+            Chart.Point<double, double, string>(speechTimes, speechEnergy, Name: "speech frames", MarkerColor: Color.fromHex(LowColor)),
         };
         var (minEnergy, maxEnergy) = (energy.Min(), energy.Max());
         top.AddRange(PretextCharts.BoundaryLines(spans, minEnergy, maxEnergy));
@@ -58,7 +58,7 @@ public static class EnergyVariationCharts
                 continue;
             }
             var label = labels.ChunkLabels?[k] ?? ClipTaskLabels.MissingLabel;
-            var color = label == 1 ? PretextCharts.HighColor : PretextCharts.LowColor;
+            var color = label == 1 ? Color.fromHex(HighColor) : Color.fromHex(LowColor);
             bottom.Add(Chart.Line<double, double, string>([spans[k].Start, spans[k].End], [values[k], values[k]],
                 Name: label == 1 ? "high chunk" : "low chunk", ShowLegend: false, LineColor: color, LineWidth: 4));
         }
@@ -67,7 +67,7 @@ public static class EnergyVariationCharts
             var end = times.Length == 0 ? 0 : times[^1];
             bottom.Add(Chart.Line<double, double, string>([0, end], [threshold, threshold],
                 Name: labeller.State.PerSpeakerNormalisation ? $"threshold (z = {labeller.Threshold:F2}, this speaker)" : $"threshold {threshold:F2} dB",
-                LineColor: PretextCharts.ThresholdColor, LineDash: StyleParam.DrawingStyle.Dash));
+                LineColor: Color.fromHex(ThresholdColor), LineDash: StyleParam.DrawingStyle.Dash));
         }
         var upper = Chart.Combine(top).WithYAxisStyle<double, double, string>(TitleText: "log-energy (dB)");
         var lower = Chart.Combine(bottom.Count > 0 ? bottom : [Chart.Invisible()])
