@@ -5,11 +5,11 @@ using Deedle;
 using Plotly.NET;
 using SerNotebooks.Charts;
 using SerNotebooks.Data;
-using SerNotebooks.Faces;
 using SerNotebooks.Features;
 using SerNotebooks.Notebooks;
 using SerNotebooks.Pretext;
-using SerNotebooks.Pretext.Controls;
+using SerNotebooks.Pretext.Tasks.Controls;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 using Spectre.Console;
 
 namespace SerNotebooks.Cli.Commands;
@@ -202,21 +202,10 @@ internal static class LabelsCommand
         }
         var clip = labelling.BuildClip(result.ManifestOf(chartEntry.Id), chartEntry);
         var name = SafeName(chartEntry.Id);
-        if (result.Labellers.TryGetValue(EnergyVariationTask.TaskName, out var energy) && energy is EnergyVariationLabeller energyLabeller)
+        // Every task that draws a per-clip chart (IPretextTaskClipChart), a user's task included.
+        foreach (var chart in PretextClipCharts.Of(registry, result, clip))
         {
-            SaveChart(PretextCharts.EnergyContour(clip, (EnergyVariationTask)registry.Get(EnergyVariationTask.TaskName), energyLabeller),
-                Path.Combine(folder, $"energy-contour-{name}.html"), $"Energy variation — {chartEntry.Id}");
-        }
-        if (result.Labellers.TryGetValue(FacialActivationTask.TaskName, out var face) && face is FacialActivationLabeller faceLabeller
-            && PretextCharts.ActivationCurve(clip, (FacialActivationTask)registry.Get(FacialActivationTask.TaskName), faceLabeller) is { } activation)
-        {
-            SaveChart(activation, Path.Combine(folder, $"activation-curve-{name}.html"), $"Facial activation — {chartEntry.Id}");
-        }
-        if (result.TaskNames.Contains(AuEmotionTask.TaskName)
-            && ((AuEmotionTask)registry.Get(AuEmotionTask.TaskName)).Analyse(clip).IntensityMatrix is { } intensities)
-        {
-            SaveChart(PretextCharts.AuIntensityHeatmap(chartEntry.Id, intensities),
-                Path.Combine(folder, $"au-intensity-{name}.html"), $"AU intensity — {chartEntry.Id}");
+            SaveChart(chart.Chart, Path.Combine(folder, $"{chart.Name}-{name}.html"), chart.Title);
         }
     }
 

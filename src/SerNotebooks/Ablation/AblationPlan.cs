@@ -1,4 +1,5 @@
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.Controls;
 
 namespace SerNotebooks.Ablation;
 
@@ -297,7 +298,7 @@ public sealed class AblationPlan
 
     /// <summary>
     /// The same plan plus one control configuration per name in <paramref name="controls"/> (registered control tasks,
-    /// <see cref="Pretext.Controls.IControlTask"/>): for every seed a pre-training run on the control task alone and its
+    /// <see cref="IControlTask"/>): for every seed a pre-training run on the control task alone and its
     /// fine-tuning runs, after the paper's configurations. Controls are shown apart and are not in the Holm family of
     /// the paper's configurations.
     /// </summary>
@@ -308,7 +309,7 @@ public sealed class AblationPlan
         {
             throw new InvalidOperationException($"the plan already has controls ({string.Join(", ", Controls)})");
         }
-        var known = Registry.All.OfType<Pretext.Controls.IControlTask>().Select(t => t.Name).ToList();
+        var known = Registry.All.OfType<IControlTask>().Select(t => t.Name).ToList();
         foreach (var control in controls)
         {
             if (!known.Contains(control, StringComparer.Ordinal))

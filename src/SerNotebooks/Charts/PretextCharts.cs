@@ -9,74 +9,16 @@ namespace SerNotebooks.Charts;
 /// <summary>A chunk's time span [Start, End) in seconds, for charts.</summary>
 public readonly record struct ChunkSpan(double Start, double End);
 
-/// <summary>Plotly charts of the pretext labels: what each task saw in one clip, and the label distributions.</summary>
+/// <summary>
+/// Plotly charts of the pretext labels: face data of one clip and the label distributions. Each task draws its own
+/// per-clip chart in its folder (<see cref="IPretextTaskClipChart"/>), with the helpers here.
+/// </summary>
 public static class PretextCharts
 {
     private static readonly Color LowColor = Color.fromHex("#4C78A8");
     private static readonly Color HighColor = Color.fromHex("#E45756");
     private static readonly Color ThresholdColor = Color.fromHex("#222222");
     private static readonly Color BoundaryColor = Color.fromHex("#BBBBBB");
-
-    /// <summary>
-    /// Task 1 for one clip. Top: frame log-energy (dB) over time, speech frames marked, chunk starts as vertical
-    /// lines. Bottom: each chunk's energy standard deviation as a segment over the chunk's span, coloured by its
-    /// label, and the fitted threshold (converted back to dB for this speaker under per-speaker normalisation).
-    /// </summary>
-    public static GenericChart EnergyContour(PretextClip clip, EnergyVariationTask task, EnergyVariationLabeller labeller)
-    {
-        ArgumentNullException.ThrowIfNull(clip);
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentNullException.ThrowIfNull(labeller);
-        var features = clip.Features;
-        // Chunk 0 starts at frame 0, so its span gives the seconds per frame without needing the hop setting.
-        var firstChunk = clip.Chunks.Chunks[0];
-        var frameSeconds = firstChunk.EndSeconds / firstChunk.ValidFrames;
-        var times = Enumerable.Range(0, features.Frames).Select(t => t * frameSeconds).ToArray();
-        var energy = features.LogEnergyDb.Select(e => (double)e).ToArray();
-        var speechTimes = times.Where((_, t) => features.SpeechMask[t]).ToArray();
-        var speechEnergy = energy.Where((_, t) => features.SpeechMask[t]).ToArray();
-
-        var measurement = task.Measure(clip);
-        var labels = labeller.Label(measurement);
-        var speakerThreshold = SignalCharts.ThresholdInDb(labeller, clip.Speaker);
-
-        var spans = clip.Chunks.Chunks.Select(c => new ChunkSpan(c.StartSeconds, c.EndSeconds)).ToArray();
-        var top = new List<GenericChart>
-        {
-            Chart.Line<double, double, string>(times, energy, Name: "log-energy (dB)", LineColor: Color.fromHex("#777777")),
-            Chart.Point<double, double, string>(speechTimes, speechEnergy, Name: "speech frames", MarkerColor: LowColor),
-        };
-        var (minEnergy, maxEnergy) = (energy.Min(), energy.Max());
-        top.AddRange(BoundaryLines(spans, minEnergy, maxEnergy));
-
-        var bottom = new List<GenericChart>();
-        var values = measurement.ChunkValues ?? [];
-        for (var k = 0; k < values.Length; k++)
-        {
-            if (double.IsNaN(values[k]))
-            {
-                continue;
-            }
-            var label = labels.ChunkLabels?[k] ?? ClipTaskLabels.MissingLabel;
-            var color = label == 1 ? HighColor : LowColor;
-            bottom.Add(Chart.Line<double, double, string>([spans[k].Start, spans[k].End], [values[k], values[k]],
-                Name: label == 1 ? "high chunk" : "low chunk", ShowLegend: false, LineColor: color, LineWidth: 4));
-        }
-        if (speakerThreshold is { } threshold)
-        {
-            var end = times.Length == 0 ? 0 : times[^1];
-            bottom.Add(Chart.Line<double, double, string>([0, end], [threshold, threshold],
-                Name: labeller.State.PerSpeakerNormalisation ? $"threshold (z = {labeller.Threshold:F2}, this speaker)" : $"threshold {threshold:F2} dB",
-                LineColor: ThresholdColor, LineDash: StyleParam.DrawingStyle.Dash));
-        }
-        var upper = Chart.Combine(top).WithYAxisStyle<double, double, string>(TitleText: "log-energy (dB)");
-        var lower = Chart.Combine(bottom.Count > 0 ? bottom : [Chart.Invisible()])
-            .WithXAxisStyle<double, double, string>(TitleText: "time (s)")
-            .WithYAxisStyle<double, double, string>(TitleText: "chunk energy std (dB)");
-        return Chart.SingleStack([upper, lower])
-            .Titled($"Energy variation — {clip.Id} ({CountLabels(labels, 1)} high / {CountLabels(labels, 0)} low chunks)")
-            .WithSize(Width: 900, Height: 600);
-    }
 
     /// <summary>
     /// Facial activation for one clip: per-frame activation (any unit) over time, the fitted threshold, chunk
@@ -131,30 +73,6 @@ public static class PretextCharts
             .WithXAxisStyle<double, double, string>(TitleText: "time (s)")
             .WithYAxisStyle<double, double, string>(TitleText: "activation")
             .WithSize(Width: 900, Height: 400);
-    }
-
-    /// <summary>
-    /// Task 2 for one clip, from the face task's own analysis: the per-frame activation curve, its source's fitted
-    /// threshold, and the chunk means the labels come from. Null when the clip has no usable face data.
-    /// </summary>
-    public static GenericChart? ActivationCurve(PretextClip clip, FacialActivationTask task, FacialActivationLabeller labeller)
-    {
-        ArgumentNullException.ThrowIfNull(clip);
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentNullException.ThrowIfNull(labeller);
-        var analysis = task.Analyse(clip);
-        if (analysis.Curve is not { } curve)
-        {
-            return null;
-        }
-        var threshold = labeller.ThresholdFor(analysis.Source);
-        if (double.IsNaN(threshold))
-        {
-            return null;
-        }
-        var spans = clip.Chunks.Chunks.Select(c => new ChunkSpan(c.StartSeconds, c.EndSeconds)).ToArray();
-        return ActivationCurve($"{clip.Id} ({analysis.Source})", curve.Times, curve.Values, threshold, spans,
-            curve.ChunkMeans(clip.Chunks, task.Options.MinFramesPerChunk));
     }
 
     /// <summary>AU intensities of one clip over time, from the face helper's <see cref="AuIntensityMatrix"/>.</summary>
@@ -235,7 +153,7 @@ public static class PretextCharts
             .WithSize(Width: 900, Height: 450);
     }
 
-    private static IEnumerable<GenericChart> BoundaryLines(IReadOnlyList<ChunkSpan> chunks, double low, double high)
+    internal static IEnumerable<GenericChart> BoundaryLines(IReadOnlyList<ChunkSpan> chunks, double low, double high)
     {
         var first = true;
         foreach (var start in chunks.Select(c => c.Start).Distinct())
@@ -247,8 +165,6 @@ public static class PretextCharts
     }
 
     // Plotly.NET.CSharp 0.14 has no title extension; the F# API's withTitle returns a chart transformer.
-    private static GenericChart Titled(this GenericChart chart, string title) =>
+    internal static GenericChart Titled(this GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
-
-    private static int CountLabels(ClipTaskLabels labels, int label) => labels.ChunkLabels?.Count(l => l == label) ?? 0;
 }

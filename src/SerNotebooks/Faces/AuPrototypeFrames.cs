@@ -43,18 +43,19 @@ public static class AuPrototypeFrames
     }
 
     /// <summary>
-    /// One clip's analysis: per prototype class (table order), the share of usable frames showing it, and a mark on
-    /// the class the clip was labelled with (neutral when no share reaches the minimum).
+    /// One clip's analysis: per prototype class (table order), the share of usable frames showing it
+    /// (<paramref name="shares"/>, as task 3's analysis gives them), and a mark on the class the clip was labelled
+    /// with (<paramref name="label"/>; neutral when no share reaches the minimum).
     /// </summary>
-    public static Frame<string, string> Shares(AuEmotionAnalysis analysis, AuPrototypeTable table)
+    public static Frame<string, string> Shares(IReadOnlyDictionary<string, double> shares, string? label, AuPrototypeTable table)
     {
-        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(shares);
         ArgumentNullException.ThrowIfNull(table);
         var classes = table.Classes.ToArray();
         var builder = new FrameBuilder.Columns<string, string>();
         builder.Add("share of usable frames", new Series<string, double>(classes,
-            classes.Select(c => analysis.Shares.TryGetValue(c, out var share) ? share : (c == AuPrototypeTable.Neutral ? double.NaN : 0)).ToArray()));
-        builder.Add("label", new Series<string, string>(classes, classes.Select(c => c == analysis.Label ? "◀ label" : string.Empty).ToArray()));
+            classes.Select(c => shares.TryGetValue(c, out var share) ? share : (c == AuPrototypeTable.Neutral ? double.NaN : 0)).ToArray()));
+        builder.Add("label", new Series<string, string>(classes, classes.Select(c => c == label ? "◀ label" : string.Empty).ToArray()));
         return builder.Frame;
     }
 }

@@ -40,19 +40,19 @@ public static class LandmarkActivation
     }
 
     /// <summary>The activation curve of an OpenFace track (landmarks required).</summary>
-    public static ActivationCurve FromTrack(OpenFaceTrack track, FacialActivationOptions options, double frameRate)
+    public static ActivationCurve FromTrack(OpenFaceTrack track, FaceActivationSettings settings, double frameRate)
     {
         var times = new List<double>();
         var values = new List<double>();
         var usable = 0;
         for (var i = 0; i < track.FrameCount; i++)
         {
-            if (!track.IsTracked(i, options.ConfidenceThreshold))
+            if (!track.IsTracked(i, settings.ConfidenceThreshold))
             {
                 continue;
             }
             usable++;
-            if (i == 0 || track.FrameNumbers[i] != track.FrameNumbers[i - 1] + 1 || !track.IsTracked(i - 1, options.ConfidenceThreshold))
+            if (i == 0 || track.FrameNumbers[i] != track.FrameNumbers[i - 1] + 1 || !track.IsTracked(i - 1, settings.ConfidenceThreshold))
             {
                 continue;
             }
@@ -61,9 +61,9 @@ public static class LandmarkActivation
             {
                 continue;
             }
-            if (options.AcceptAnyFrameRate)
+            if (settings.AcceptAnyFrameRate)
             {
-                value /= (track.Timestamps[i] - track.Timestamps[i - 1]) * options.ExpectedFrameRate;
+                value /= (track.Timestamps[i] - track.Timestamps[i - 1]) * settings.ExpectedFrameRate;
             }
             times.Add(track.Timestamps[i]);
             values.Add(value);

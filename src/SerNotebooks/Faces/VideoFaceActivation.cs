@@ -20,9 +20,12 @@ public static class VideoFaceActivation
 {
     public const int DetectionSamples = 10;
 
-    public static ActivationCurve Measure(string videoPath, FacialActivationOptions options)
+    /// <summary>Debian/Ubuntu package opencv-data's frontal-face cascade.</summary>
+    public const string DefaultCascadePath = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+
+    public static ActivationCurve Measure(string videoPath, FaceActivationSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         if (!File.Exists(videoPath))
         {
             throw new FaceVideoException($"{videoPath}: video not found");
@@ -35,10 +38,10 @@ public static class VideoFaceActivation
             {
                 throw new FaceVideoException($"{videoPath}: {frames.Count} decodable frame(s); need at least 2");
             }
-            var rate = fps > 0 ? fps : options.ExpectedFrameRate;
-            var box = FindFace(videoPath, frames, options);
-            return options.LbfModelPath is { } model
-                ? LandmarkCurve(videoPath, frames, box, model, rate, options)
+            var rate = fps > 0 ? fps : settings.ExpectedFrameRate;
+            var box = FindFace(videoPath, frames, settings);
+            return settings.LbfModelPath is { } model
+                ? LandmarkCurve(videoPath, frames, box, model, rate, settings)
                 : FlowCurve(frames, box, rate);
         }
         finally
@@ -84,10 +87,10 @@ public static class VideoFaceActivation
         return frames;
     }
 
-    private static Rect FindFace(string videoPath, List<Mat> frames, FacialActivationOptions options)
+    private static Rect FindFace(string videoPath, List<Mat> frames, FaceActivationSettings settings)
     {
         var bounds = new Rect(0, 0, frames[0].Width, frames[0].Height);
-        if (options.CascadePath is { } cascadePath && File.Exists(cascadePath))
+        if (settings.CascadePath is { } cascadePath && File.Exists(cascadePath))
         {
             using var cascade = new CascadeClassifier(cascadePath);
             var found = new List<Rect>();
@@ -107,7 +110,7 @@ public static class VideoFaceActivation
                 return new Rect(Median(r => r.X), Median(r => r.Y), Median(r => r.Width), Median(r => r.Height)) & bounds;
             }
         }
-        if (options.FaceRegion is { } region)
+        if (settings.FaceRegion is { } region)
         {
             var rect = new Rect(region.X, region.Y, region.Width, region.Height) & bounds;
             if (rect.Width < 8 || rect.Height < 8)
@@ -116,9 +119,9 @@ public static class VideoFaceActivation
             }
             return rect;
         }
-        var why = options.CascadePath is { } path && File.Exists(path)
+        var why = settings.CascadePath is { } path && File.Exists(path)
             ? $"the Haar cascade {path} found no face in {Math.Min(DetectionSamples, frames.Count)} sampled frames"
-            : $"no Haar cascade file ({options.CascadePath ?? "none configured"}; apt-get install opencv-data)";
+            : $"no Haar cascade file ({settings.CascadePath ?? "none configured"}; apt-get install opencv-data)";
         throw new FaceVideoException($"{videoPath}: {why} and no face region is configured");
     }
 
@@ -151,7 +154,7 @@ public static class VideoFaceActivation
         return new ActivationCurve(times, values, FaceSources.VideoFlow, rate, frames.Count, frames.Count);
     }
 
-    private static ActivationCurve LandmarkCurve(string videoPath, List<Mat> frames, Rect box, string modelPath, double rate, FacialActivationOptions options)
+    private static ActivationCurve LandmarkCurve(string videoPath, List<Mat> frames, Rect box, string modelPath, double rate, FaceActivationSettings settings)
     {
         if (!File.Exists(modelPath))
         {
@@ -179,7 +182,7 @@ public static class VideoFaceActivation
                 if (!double.IsNaN(value))
                 {
                     times.Add(i / rate);
-                    values.Add(options.AcceptAnyFrameRate ? value * options.ExpectedFrameRate / rate : value);
+                    values.Add(settings.AcceptAnyFrameRate ? value * settings.ExpectedFrameRate / rate : value);
                 }
             }
             (previousX, previousY) = (x, y);

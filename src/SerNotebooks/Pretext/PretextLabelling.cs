@@ -1,6 +1,7 @@
 using SerNotebooks.Data;
 using SerNotebooks.Features;
 using SerNotebooks.Features.Shards;
+using SerNotebooks.Pretext.Tasks.Controls;
 
 namespace SerNotebooks.Pretext;
 
@@ -198,7 +199,7 @@ public sealed class PretextLabelling : IPretextLabelSource
             throw new ArgumentException("no pretext task selected", nameof(taskNames));
         }
         var entries = items.Select(i => i.Entry).ToList();
-        if (tasks.OfType<Controls.ICorpusRequirement>().Select(t => t.Refusal(entries)).FirstOrDefault(r => r is not null) is { } refusal)
+        if (tasks.OfType<ICorpusRequirement>().Select(t => t.Refusal(entries)).FirstOrDefault(r => r is not null) is { } refusal)
         {
             throw new ArgumentException(refusal, nameof(taskNames));
         }

@@ -1,3 +1,8 @@
+using SerNotebooks.Pretext.Tasks.AuEmotion;
+using SerNotebooks.Pretext.Tasks.Controls;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
+using SerNotebooks.Pretext.Tasks.FacialActivation;
+
 namespace SerNotebooks.Pretext;
 
 /// <summary>
@@ -24,8 +29,8 @@ public sealed class PretextTaskRegistry
 
     public IReadOnlyList<IPretextTask> All => _tasks;
 
-    /// <summary>The tasks that are not controls (<see cref="Controls.IControlTask"/>): what "every task" means.</summary>
-    public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not Controls.IControlTask).ToList();
+    /// <summary>The tasks that are not controls (<see cref="IControlTask"/>): what "every task" means.</summary>
+    public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not IControlTask).ToList();
 
     /// <summary>The names of <see cref="PretextTasks"/> in registration order: the default task list everywhere.</summary>
     public IReadOnlyList<string> PretextTaskNames => PretextTasks.Select(t => t.Name).ToList();
@@ -50,8 +55,8 @@ public sealed class PretextTaskRegistry
         var paths = taskAssemblies.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
         var registry = new PretextTaskRegistry(paths);
         registry.Register(new EnergyVariationTask());
-        registry.Register(new Faces.FacialActivationTask());
-        registry.Register(new Faces.AuEmotionTask());
+        registry.Register(new FacialActivationTask());
+        registry.Register(new AuEmotionTask());
         foreach (var plugin in paths.SelectMany(Pretext.TaskAssemblies.PluginsOf))
         {
             try
@@ -64,10 +69,10 @@ public sealed class PretextTaskRegistry
             }
         }
         // Controls (Controls/): shown apart from the tasks, labelled only when asked for by name.
-        registry.Register(new Controls.OracleEmotionTask());
+        registry.Register(new OracleEmotionTask());
         foreach (var task in registry.PretextTasks)
         {
-            registry.Register(new Controls.ShuffledTask(task));
+            registry.Register(new ShuffledTask(task));
         }
         return registry;
     }

@@ -1,6 +1,7 @@
 using SerNotebooks.Audio;
 using SerNotebooks.Charts;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 using SerNotebooks.Tests.Pretext;
 
 namespace SerNotebooks.Tests.Charts;
@@ -37,7 +38,7 @@ public class SignalChartsTests
         var lively = PretextTestClips.Clip("lively", "a", samples);
         var labeller = (EnergyVariationLabeller)task.Fit([task.Measure(steady), task.Measure(lively)]);
 
-        var chart = SignalCharts.WaveformEnergyVariation(lively, new AudioSignal(samples, PretextTestClips.SampleRate), task, labeller);
+        var chart = EnergyVariationCharts.WaveformEnergyVariation(lively, new AudioSignal(samples, PretextTestClips.SampleRate), task, labeller);
 
         // Every chunk of the lively clip is above the median of both clips' chunks: 11 high segments, no low one.
         var high = ChartJson.Numbers(ChartJson.Trace(chart, "high chunk")["y"]);
@@ -59,7 +60,7 @@ public class SignalChartsTests
         var labeller = (EnergyVariationLabeller)task.Fit([task.Measure(steady), task.Measure(lively)]);
         var speaker = labeller.State.Speakers["a"];
 
-        Assert.Equal(speaker.Mean + labeller.Threshold * speaker.Std, SignalCharts.ThresholdInDb(labeller, "a")!.Value, 9);
-        Assert.Null(SignalCharts.ThresholdInDb(labeller, "someone else"));
+        Assert.Equal(speaker.Mean + labeller.Threshold * speaker.Std, EnergyVariationCharts.ThresholdInDb(labeller, "a")!.Value, 9);
+        Assert.Null(EnergyVariationCharts.ThresholdInDb(labeller, "someone else"));
     }
 }

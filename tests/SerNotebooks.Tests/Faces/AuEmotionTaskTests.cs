@@ -1,5 +1,5 @@
-using SerNotebooks.Faces;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.AuEmotion;
 
 namespace SerNotebooks.Tests.Faces;
 

@@ -1,4 +1,5 @@
 using SerNotebooks.Faces;
+using SerNotebooks.Pretext.Tasks.AuEmotion;
 
 namespace SerNotebooks.Tests.Faces;
 
@@ -31,7 +32,7 @@ public class AuPrototypeFramesTests
         var analysis = new AuEmotionAnalysis("clip", "disgust", 1, 50,
             new Dictionary<string, double> { ["happiness"] = 0.1, ["disgust"] = 0.4 }, null, null);
 
-        var shares = AuPrototypeFrames.Shares(analysis, table);
+        var shares = AuPrototypeFrames.Shares(analysis.Shares, analysis.Label, table);
 
         Assert.Equal(["happiness", "disgust", "neutral"], shares.RowKeys);
         Assert.Equal(0.4, shares.GetColumn<double>("share of usable frames")["disgust"]);

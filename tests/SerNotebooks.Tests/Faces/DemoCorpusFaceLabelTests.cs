@@ -3,6 +3,8 @@ using SerNotebooks.Demo;
 using SerNotebooks.Faces;
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.AuEmotion;
+using SerNotebooks.Pretext.Tasks.FacialActivation;
 using SerNotebooks.Tests.Demo;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using SerNotebooks.Faces;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.FacialActivation;
 
 namespace SerNotebooks.Tests.Faces;
 

@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using SerNotebooks.Faces;
+using SerNotebooks.Pretext.Tasks.FacialActivation;
 
 namespace SerNotebooks.Tests.Faces;
 

@@ -1,6 +1,7 @@
-using SerNotebooks.Faces;
 using SerNotebooks.Notebooks;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.AuEmotion;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 using SerNotebooks.Tests.Demo;
 
 namespace SerNotebooks.Tests.Notebooks;

@@ -2,7 +2,7 @@ using SerNotebooks.Data;
 using SerNotebooks.Demo;
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
-using SerNotebooks.Pretext.Controls;
+using SerNotebooks.Pretext.Tasks.Controls;
 using SerNotebooks.Tests.Demo;
 
 namespace SerNotebooks.Tests.Pretext;

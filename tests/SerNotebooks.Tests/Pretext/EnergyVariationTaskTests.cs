@@ -1,5 +1,6 @@
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 
 namespace SerNotebooks.Tests.Pretext;
 

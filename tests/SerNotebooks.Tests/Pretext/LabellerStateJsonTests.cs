@@ -1,5 +1,6 @@
-using SerNotebooks.Faces;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.AuEmotion;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 
 namespace SerNotebooks.Tests.Pretext;
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using SerNotebooks.Demo;
 using SerNotebooks.Pretext;
+using SerNotebooks.Tests.Pretext.StandIn;
 using SerNotebooks.Tests.Demo;
 
 namespace SerNotebooks.Tests.Pretext;
@@ -76,6 +77,26 @@ public sealed class LabelsCommandTests(TinyCorpusFixture corpus) : IDisposable
         // plotly.js is inlined (megabytes), so the page renders offline.
         Assert.True(html.Length > 1_000_000, "plotly.js is embedded in the page");
         Assert.Contains("sernb-plotly-chart", html);
+    }
+
+    [Fact]
+    public void DrawsTheClipChartOfEveryTaskThatHasOneATaskOfYourOwnIncluded()
+    {
+        var output = Path.Combine(_scratch, "own-task");
+        var manifest = Path.Combine(corpus.Root, DemoCorpusGenerator.PretrainingManifestFolder);
+
+        var code = Sernb("labels", "--manifest", manifest, "--out", output, "--task-assembly", typeof(StandInTasks).Assembly.Location,
+            "--cache", Path.Combine(_scratch, "cache"));
+
+        Assert.Equal(0, code);
+        var charts = Directory.GetFiles(output, "*.html").Select(Path.GetFileName).ToList();
+        // The chart clip is the one the most tasks labelled, so every task, the face tasks included, has data to draw.
+        foreach (var chart in new[] { "energy-contour-", "activation-curve-", "au-intensity-", ChunkVoicingTask.TaskName + "-" })
+        {
+            Assert.Contains(charts, c => c!.StartsWith(chart, StringComparison.Ordinal));
+        }
+        var own = Directory.GetFiles(output, ChunkVoicingTask.TaskName + "-*.html").Single();
+        Assert.Contains(ChunkVoicingTask.ChartTitle, File.ReadAllText(own));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using Newtonsoft.Json.Linq;
 using Plotly.NET;
 using SerNotebooks.Charts;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
+using SerNotebooks.Tests.Pretext.StandIn;
 
 namespace SerNotebooks.Tests.Pretext;
 
@@ -17,7 +19,7 @@ public class PretextChartsTests
         var lively = PretextTestClips.Clip("lively", "a", PretextTestClips.ModulatedTone(3));
         var labeller = (EnergyVariationLabeller)task.Fit([task.Measure(steady), task.Measure(lively)]);
 
-        var traces = Traces(PretextCharts.EnergyContour(lively, task, labeller));
+        var traces = Traces(EnergyVariationCharts.EnergyContour(lively, task, labeller));
 
         var chunkSegments = traces.Where(t => ((string?)t["name"])?.EndsWith("chunk", StringComparison.Ordinal) == true).ToList();
         Assert.Equal(11, chunkSegments.Count);
@@ -26,6 +28,23 @@ public class PretextChartsTests
         Assert.All(threshold["y"]!.Values<double>(), y => Assert.Equal(labeller.Threshold, y, 9));
         var energy = Assert.Single(traces, t => (string?)t["name"] == "log-energy (dB)");
         Assert.Equal(lively.Features.Frames, energy["y"]!.Count());
+    }
+
+    [Fact]
+    public void EveryTaskOfTheLibraryDrawsAClipChartAndRefusesAnotherTasksLabeller()
+    {
+        var registry = PretextTaskRegistry.CreateDefault();
+        Assert.All(registry.PretextTasks, task => Assert.IsAssignableFrom<IPretextTaskClipChart>(task));
+        var task = new EnergyVariationTask();
+        var clip = PretextTestClips.Clip("lively", "a", PretextTestClips.ModulatedTone(3));
+        var labeller = task.Fit([task.Measure(clip)]);
+
+        var chart = task.ClipChart(clip, labeller);
+
+        Assert.Equal("energy-contour", chart.Name);
+        Assert.Equal(Traces(EnergyVariationCharts.EnergyContour(clip, task, (EnergyVariationLabeller)labeller)).ToString(), Traces(chart.Chart).ToString());
+        var error = Assert.Throws<ArgumentException>(() => task.ClipChart(clip, new ChunkVoicingLabeller(new ChunkVoicingState(0.5, 1))));
+        Assert.Contains(nameof(EnergyVariationLabeller), error.Message);
     }
 
     [Fact]

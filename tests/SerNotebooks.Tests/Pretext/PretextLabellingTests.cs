@@ -2,6 +2,7 @@ using SerNotebooks.Data;
 using SerNotebooks.Demo;
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 using SerNotebooks.Tests.Demo;
 
 namespace SerNotebooks.Tests.Pretext;

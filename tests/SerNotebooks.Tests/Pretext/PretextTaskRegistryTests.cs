@@ -1,4 +1,5 @@
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 
 namespace SerNotebooks.Tests.Pretext;
 

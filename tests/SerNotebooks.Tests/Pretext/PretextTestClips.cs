@@ -2,6 +2,7 @@ using SerNotebooks.Audio;
 using SerNotebooks.Data;
 using SerNotebooks.Features;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 
 namespace SerNotebooks.Tests.Pretext;
 

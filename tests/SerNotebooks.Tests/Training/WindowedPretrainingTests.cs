@@ -4,6 +4,7 @@ using SerNotebooks.Demo;
 using SerNotebooks.Features;
 using SerNotebooks.Features.Shards;
 using SerNotebooks.Pretext;
+using SerNotebooks.Pretext.Tasks.EnergyVariation;
 using SerNotebooks.Tests.Demo;
 using SerNotebooks.Training;
 

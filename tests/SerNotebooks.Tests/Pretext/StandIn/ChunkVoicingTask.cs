@@ -1,3 +1,4 @@
+using Plotly.NET.CSharp;
 using SerNotebooks.Pretext;
 
 namespace SerNotebooks.Tests.Pretext.StandIn;
@@ -5,9 +6,13 @@ namespace SerNotebooks.Tests.Pretext.StandIn;
 /// <summary>
 /// A stand-in for a user's own pretext task, written only against the library's public task contract: per chunk,
 /// the share of its frames that are speech; <c>voiced</c> when above the training chunks' median, else <c>sparse</c>.
+/// Its per-clip chart shows that a user's task draws itself in <c>sernb labels</c> and the notebooks.
 /// </summary>
-public sealed class ChunkVoicingTask : IPretextTask
+public sealed class ChunkVoicingTask : IPretextTask, IPretextTaskClipChart
 {
+    /// <summary>The start of the chart's title, which the tests look for in the written charts and notebooks.</summary>
+    public const string ChartTitle = "Chunk voicing: speech share per chunk";
+
     public const string TaskName = "chunk-voicing";
 
     public string Name => TaskName;
@@ -36,6 +41,21 @@ public sealed class ChunkVoicingTask : IPretextTask
         return shares.Length == 0
             ? throw new InvalidOperationException($"{TaskName}: no training chunk has frames")
             : new ChunkVoicingLabeller(new ChunkVoicingState(shares[shares.Length / 2], shares.Length));
+    }
+
+    /// <summary>One bar per chunk (its speech share), named by its label, with the fitted threshold in the title.</summary>
+    public PretextClipChart ClipChart(PretextClip clip, ITaskLabeller labeller)
+    {
+        var fitted = PretextClipCharts.LabellerOf<ChunkVoicingLabeller>(labeller, TaskName);
+        var measurement = Measure(clip);
+        var labels = fitted.Label(measurement).ChunkLabels!;
+        var chart = Chart.Column<double, string, string>(
+                measurement.ChunkValues!.Select(v => double.IsFinite(v) ? v : 0).ToArray(),
+                Keys: labels.Select((label, k) => $"chunk {k}: {(label >= 0 ? Classes[label] : "unlabelled")}").ToArray(),
+                Name: "speech share")
+            .WithYAxisStyle<double, double, string>(TitleText: $"speech share (threshold {fitted.State.Threshold:0.###})");
+        return new PretextClipChart(TaskName, $"{ChartTitle}, {clip.Id}",
+            Plotly.NET.Chart.withTitle($"{ChartTitle}, {clip.Id}", null).Invoke(chart));
     }
 }
 

@@ -77,5 +77,7 @@ public sealed class StandInTaskReproduceTests : IDisposable
         Assert.True(File.Exists(Path.Combine(report, "index.html")), output);
         var ablations = File.ReadAllText(Path.Combine(report, "05-pretraining-and-ablations.ipynb"));
         Assert.Contains("energy-variation+" + ChunkVoicingTask.TaskName, ablations);
+        // Notebook 04 draws every plan task's chart of its example clip: the stand-in task's too.
+        Assert.Contains(ChunkVoicingTask.ChartTitle, File.ReadAllText(Path.Combine(report, "04-task3-au-emotions.ipynb")));
     }
 }

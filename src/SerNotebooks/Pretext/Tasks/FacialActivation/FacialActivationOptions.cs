@@ -1,7 +1,6 @@
-namespace SerNotebooks.Faces;
+using SerNotebooks.Faces;
 
-/// <summary>A fixed face box in video pixels, used when no Haar cascade is available (or it finds no face).</summary>
-public sealed record FaceRegion(int X, int Y, int Width, int Height);
+namespace SerNotebooks.Pretext.Tasks.FacialActivation;
 
 /// <summary>Options of <see cref="FacialActivationTask"/> (task 2). Defaults are the project's documented choices.</summary>
 public sealed record FacialActivationOptions
@@ -39,5 +38,9 @@ public sealed record FacialActivationOptions
     public string? LbfModelPath { get; init; }
 
     /// <summary>Debian/Ubuntu package opencv-data's frontal-face cascade.</summary>
-    public const string DefaultCascadePath = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+    public const string DefaultCascadePath = VideoFaceActivation.DefaultCascadePath;
+
+    /// <summary>What the face analysis (<see cref="LandmarkActivation"/>, <see cref="VideoFaceActivation"/>) needs of these options.</summary>
+    public FaceActivationSettings ActivationSettings() =>
+        new(ConfidenceThreshold, ExpectedFrameRate, AcceptAnyFrameRate, CascadePath, FaceRegion, LbfModelPath);
 }

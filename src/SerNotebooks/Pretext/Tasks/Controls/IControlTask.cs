@@ -1,4 +1,4 @@
-namespace SerNotebooks.Pretext.Controls;
+namespace SerNotebooks.Pretext.Tasks.Controls;
 
 /// <summary>
 /// A pretext task that is a <em>control</em>, not one of the paper's tasks: it bounds what pre-training can give

@@ -1,6 +1,7 @@
-using SerNotebooks.Pretext;
+using SerNotebooks.Charts;
+using SerNotebooks.Faces;
 
-namespace SerNotebooks.Faces;
+namespace SerNotebooks.Pretext.Tasks.AuEmotion;
 
 /// <summary>
 /// What task 3 saw in one clip: per class the share of usable frames in which its prototype was present, the
@@ -26,7 +27,7 @@ public sealed record AuEmotionAnalysis(
 /// is below <see cref="AuEmotionOptions.MinimumShare"/>. Ties (equal frame counts) go to the class listed first
 /// in the rule table. Needs an OpenFace CSV: a clip without one is skipped for this task.
 /// </summary>
-public sealed class AuEmotionTask : IPretextTask
+public sealed class AuEmotionTask : IPretextTask, IPretextTaskClipChart
 {
     public const string TaskName = "au-emotion";
 
@@ -121,6 +122,19 @@ public sealed class AuEmotionTask : IPretextTask
         return new AuEmotionLabeller(new AuEmotionState(TaskName, Table.Source, Table.RulesHash, Table.Classes,
             Options.PresenceMode.ToString(), Options.IntensityThreshold, Options.MinimumShare, Options.PreferSpecificPrototype,
             Options.ConfidenceThreshold, training.Count(m => m.IsUsable)));
+    }
+
+    /// <summary>
+    /// The clip's AU intensities over time (<see cref="PretextCharts.AuIntensityHeatmap(string, AuIntensityMatrix)"/>),
+    /// what the rules read; null when the clip has no readable OpenFace CSV.
+    /// </summary>
+    public PretextClipChart? ClipChart(PretextClip clip, ITaskLabeller labeller)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        PretextClipCharts.LabellerOf<AuEmotionLabeller>(labeller, TaskName);
+        return Analyse(clip).IntensityMatrix is { } intensities
+            ? new PretextClipChart("au-intensity", $"AU intensity — {clip.Id}", PretextCharts.AuIntensityHeatmap(clip.Id, intensities))
+            : null;
     }
 
     private Dictionary<string, int> CountPrototypeFrames(OpenFaceTrack track, out int usable)

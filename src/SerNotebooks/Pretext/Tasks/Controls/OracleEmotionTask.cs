@@ -1,7 +1,7 @@
 using System.Text.Json;
 using SerNotebooks.Data;
 
-namespace SerNotebooks.Pretext.Controls;
+namespace SerNotebooks.Pretext.Tasks.Controls;
 
 /// <summary>
 /// Positive control: the pre-training corpus's hidden emotion (<c>latent_emotion</c>, known only on a simulated

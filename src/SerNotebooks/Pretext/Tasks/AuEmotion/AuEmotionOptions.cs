@@ -1,4 +1,7 @@
-namespace SerNotebooks.Faces;
+using SerNotebooks.Faces;
+using SerNotebooks.Pretext.Tasks.FacialActivation;
+
+namespace SerNotebooks.Pretext.Tasks.AuEmotion;
 
 /// <summary>How task 3 decides that an AU is present in a frame.</summary>
 public enum AuPresenceMode

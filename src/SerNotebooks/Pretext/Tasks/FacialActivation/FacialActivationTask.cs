@@ -1,6 +1,6 @@
-using SerNotebooks.Pretext;
+using SerNotebooks.Faces;
 
-namespace SerNotebooks.Faces;
+namespace SerNotebooks.Pretext.Tasks.FacialActivation;
 
 /// <summary>What task 2 saw in one clip: the per-frame activation curve (for charts) or why the clip is unusable.</summary>
 public sealed record FacialActivationAnalysis(string ClipId, string Source, ActivationCurve? Curve, string? SkipReason, OpenFaceTrack? Track);
@@ -12,7 +12,7 @@ public sealed record FacialActivationAnalysis(string ClipId, string Source, Acti
 /// Source per clip: the OpenFace CSV when present, else the video (optical flow, or FacemarkLBF landmarks when
 /// a model is configured). Bad face data skips the clip for this task only, with a reason naming the file.
 /// </summary>
-public sealed class FacialActivationTask(FacialActivationOptions? options = null) : IPretextTask
+public sealed class FacialActivationTask(FacialActivationOptions? options = null) : IPretextTask, IPretextTaskClipChart
 {
     public const string TaskName = "facial-activation";
 
@@ -82,7 +82,7 @@ public sealed class FacialActivationTask(FacialActivationOptions? options = null
         {
             return new FacialActivationAnalysis(clipId, FaceSources.OpenFace, null, reason, track);
         }
-        var curve = LandmarkActivation.FromTrack(track, Options, track.EstimatedFrameRate);
+        var curve = LandmarkActivation.FromTrack(track, Options.ActivationSettings(), track.EstimatedFrameRate);
         return new FacialActivationAnalysis(clipId, FaceSources.OpenFace, curve, null, track);
     }
 
@@ -99,7 +99,7 @@ public sealed class FacialActivationTask(FacialActivationOptions? options = null
                     $"{videoPath}: frame rate {rate:0.##} fps, expected {Options.ExpectedFrameRate:0.##} fps " +
                     "(set AcceptAnyFrameRate to rescale per-frame motion)", null);
             }
-            var curve = VideoFaceActivation.Measure(videoPath, Options);
+            var curve = VideoFaceActivation.Measure(videoPath, Options.ActivationSettings());
             return curve.Values.Length == 0
                 ? new FacialActivationAnalysis(clipId, source, null, $"{videoPath}: no frame pair gave landmarks", null)
                 : new FacialActivationAnalysis(clipId, curve.Source, curve, null, null);
@@ -118,6 +118,16 @@ public sealed class FacialActivationTask(FacialActivationOptions? options = null
     {
         ArgumentNullException.ThrowIfNull(training);
         return FacialActivationLabeller.FitMedian(training, Options);
+    }
+
+    /// <summary>The activation curve (<see cref="FacialActivationCharts.ActivationCurve"/>); null when the clip has no usable face data.</summary>
+    public PretextClipChart? ClipChart(PretextClip clip, ITaskLabeller labeller)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var fitted = PretextClipCharts.LabellerOf<FacialActivationLabeller>(labeller, TaskName);
+        return FacialActivationCharts.ActivationCurve(clip, this, fitted) is { } chart
+            ? new PretextClipChart("activation-curve", $"Facial activation — {clip.Id}", chart)
+            : null;
     }
 
     private static string SourceFile(PretextClip clip, string source) =>

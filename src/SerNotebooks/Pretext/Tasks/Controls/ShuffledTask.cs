@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SerNotebooks.Pretext.Controls;
+namespace SerNotebooks.Pretext.Tasks.Controls;
 
 /// <summary>
 /// Negative control <c>shuffled-&lt;task&gt;</c>: a paper task's labels permuted across clips. Every label value

@@ -1,16 +1,4 @@
-using System.Text.Json.Serialization;
-using SerNotebooks.Pretext;
-
-namespace SerNotebooks.Faces;
-
-/// <summary>Fitted state of task 2: one median threshold per source (landmark and optical-flow activations are different scales).</summary>
-public sealed record FacialActivationState(
-    string Task,
-    [property: JsonPropertyName("thresholds")] IReadOnlyDictionary<string, double> Thresholds,
-    [property: JsonPropertyName("trainingChunks")] IReadOnlyDictionary<string, int> TrainingChunks,
-    [property: JsonPropertyName("confidenceThreshold")] double ConfidenceThreshold,
-    [property: JsonPropertyName("minFramesPerChunk")] int MinFramesPerChunk,
-    [property: JsonPropertyName("acceptAnyFrameRate")] bool AcceptAnyFrameRate) : LabellerState(Task);
+namespace SerNotebooks.Pretext.Tasks.FacialActivation;
 
 /// <summary>Task 2 fitted: a chunk is high (1) when its activation exceeds its source's training median, else low (0).</summary>
 public sealed class FacialActivationLabeller : ITaskLabeller

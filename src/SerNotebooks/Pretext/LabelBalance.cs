@@ -1,6 +1,4 @@
-using SerNotebooks.Pretext;
-
-namespace SerNotebooks.Faces;
+namespace SerNotebooks.Pretext;
 
 /// <summary>How often one class was given.</summary>
 public sealed record ClassCount(string Class, int Count, double Share);
