@@ -297,12 +297,20 @@ public sealed class ChunkedDataset : IDisposable
         return new FeatureNormalization(means, stds);
     }
 
-    /// <summary>Standardises the inputs, once: in place in memory; a shard-backed dataset standardises each batch it reads, with the same operations.</summary>
+    /// <summary>
+    /// Standardises the inputs, once: in place in memory; a shard-backed dataset standardises each batch it reads, with the
+    /// same operations. Asking again with the same statistics does nothing: a session restarted after a native libtorch
+    /// error (NativeErrorRestarts) normalises the dataset it shares with the failed session again.
+    /// </summary>
     public void Normalize(FeatureNormalization normalization)
     {
         if (Normalization is not null)
         {
-            throw new InvalidOperationException("the dataset is already normalised");
+            if (Normalization.Mean.SequenceEqual(normalization.Mean) && Normalization.Std.SequenceEqual(normalization.Std))
+            {
+                return;
+            }
+            throw new InvalidOperationException("the dataset is already normalised, with other statistics");
         }
         if (normalization.Mean.Count != Features)
         {

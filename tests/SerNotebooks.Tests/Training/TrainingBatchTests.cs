@@ -26,6 +26,22 @@ public class TrainingBatchTests
             labels.ToDictionary(l => l.Key, l => new ClipTaskLabels(l.Key, null, l.Value, "openface", null)));
 
     [Fact]
+    public void NormalisingAgainWithTheSameStatisticsLeavesTheInputsAsTheyAreAndOtherStatisticsAreRefused()
+    {
+        using var dataset = Dataset();
+        var statistics = dataset.FitNormalization([0, 1, 2, 3]);
+        dataset.Normalize(statistics);
+        var once = dataset.Inputs.data<float>().ToArray();
+
+        // As a session restarted after a native error does: the same statistics, recomputed.
+        dataset.Normalize(dataset.FitNormalization([0, 1, 2, 3]));
+
+        Assert.Equal(once, dataset.Inputs.data<float>().ToArray());
+        Assert.Equal(-1.3416408f, once[0], 5); // clip 0 of values 0..3: (0 − 1.5) / √1.25
+        Assert.Throws<InvalidOperationException>(() => dataset.Normalize(dataset.FitNormalization([0, 1])));
+    }
+
+    [Fact]
     public void SelectTakesTheRowsOfTheInputsTheMaskAndEveryTasksLabelsInBatchOrder()
     {
         using var dataset = Dataset();
