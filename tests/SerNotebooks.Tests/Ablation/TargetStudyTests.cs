@@ -1,5 +1,4 @@
 using SerNotebooks.Ablation;
-using SerNotebooks.Demo;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Native;
 using SerNotebooks.Training;
@@ -73,11 +72,7 @@ public sealed class TargetStudyTests : IDisposable
     public void ATinyStudyWritesPerTargetTablesAgainstIntendedAndPerceivedLabelsBesideTheMainRunsAndItsPenaltyMatrix()
     {
         TorchRuntime.EnsureLoadable();
-        DemoCorpusGenerator.Generate(Path.Combine(_root, "corpus"), DemoCorpusSize.Tiny);
-        var corpus = AblationCorpus.FromManifests(
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.PretrainingManifestFolder),
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.CremaManifestFolder),
-            Path.Combine(_root, "features"));
+        var corpus = TinyAblationCorpus.Create(_root);
         var output = Path.Combine(_root, "ablation");
         var main = AblationPlan.Create(AblationPlan.PaperTasks, [1, 2], [["energy-variation"]]);
         var study = TargetStudy.Create(main, output, null, "energy-variation", FinetuneTarget.ParseList("intended,penalty"));
