@@ -13,7 +13,7 @@ namespace SerNotebooks.Cli.Commands;
 
 /// <summary>
 /// <c>sernb reproduce [--corpus demo|&lt;manifest dir&gt;] [--profile tiny|demo|paper | --experiment FILE] [--seeds N] [--folds K]
-/// [--protocol test-split|folds|sessions] [--label-fractions F,…] [--tasks a,b,c] [--task-assembly DLL] [--probe] [--out DIR] [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
+/// [--protocol test-split|folds|sessions] [--label-fractions F,…] [--tasks a,b,c] [--task-assembly DLL] [--probe] [--beyond] [--out DIR] [--notebooks DIR | --no-notebooks]</c>: the whole ablation in one command, then the notebook suite over the same
 /// output folder (its HTML report in &lt;out&gt;/report). Re-running it skips every finished run.
 /// </summary>
 public static class ReproduceCommand
@@ -79,6 +79,10 @@ public static class ReproduceCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var beyond = new Option<bool>("--beyond")
+        {
+            Description = "After the ablation, notebook 07's study: the baseline and the best task combination fine-tuned towards the intended labels, the voice raters' soft votes and the penalty matrix (same seeds; tables in <out>/beyond, scored against intended and perceived labels)",
+        };
         var probe = new Option<bool>("--probe")
         {
             Description = "Also train a linear probe of every configuration (encoder frozen, only the head trained; the baseline's probe is a frozen random encoder)",
@@ -127,6 +131,7 @@ public static class ReproduceCommand
         command.Options.Add(tasks);
         command.Options.Add(taskAssemblies);
         command.Options.Add(probe);
+        command.Options.Add(beyond);
         command.Options.Add(controls);
         command.Options.Add(output);
         command.Options.Add(notebooks);
@@ -182,6 +187,7 @@ public static class ReproduceCommand
                 TaskAssemblies = (parseResult.GetValue(taskAssemblies) ?? []).Select(Path.GetFullPath).ToArray(),
                 Slurm = slurm,
                 Collect = parseResult.GetValue(collect),
+                Beyond = parseResult.GetValue(beyond),
                 CollectCommand = CollectCommandLine(parseResult),
             };
             return RunAsync(console, request, cancellationToken);
@@ -208,6 +214,9 @@ public static class ReproduceCommand
 
         /// <summary>--collect: the normal path, announced as collecting what the Slurm jobs trained.</summary>
         public bool Collect { get; init; }
+
+        /// <summary>--beyond: notebook 07's target study after the ablation (<see cref="TargetStudy"/>).</summary>
+        public bool Beyond { get; init; }
 
         /// <summary>The command to run once the Slurm jobs have finished.</summary>
         public string CollectCommand { get; init; } = "";
@@ -459,6 +468,11 @@ public static class ReproduceCommand
             using var executor = Executor(request.Jobs);
             var result = Reproduction.Run(plan, corpus, profile, output.FullName, progress, cancellation.Token, executor);
             WriteSummary(console, result);
+            if (request.Beyond)
+            {
+                RunTargetStudy(console, TargetStudy.Create(plan, output.FullName, result.Ablation.Summary, TargetStudy.Best,
+                    FinetuneTarget.BeyondThePaper.Select(n => FinetuneTarget.Parse(n, profile.Penalty)).ToArray()), corpus, profile, progress, executor, cancellation.Token);
+            }
             return 0;
         }
         catch (OperationCanceledException)
@@ -475,6 +489,20 @@ public static class ReproduceCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Trains the study's missing runs and prints one summary per target, each scored against the intended labels.</summary>
+    private static void RunTargetStudy(IAnsiConsole console, TargetStudy study, AblationCorpus corpus, AblationProfile profile,
+        IProgress<AblationProgress> progress, IRunExecutor executor, CancellationToken cancellationToken)
+    {
+        console.MarkupLineInterpolated($"[bold]beyond the paper[/]: {study.Plan.Configurations.Count} configurations × {study.Plan.Targets.Count} targets × {study.Plan.Seeds.Count} seed(s) ({study.Choice})");
+        var result = study.Run(corpus, profile, progress, cancellationToken, executor);
+        foreach (var group in result.Groups)
+        {
+            console.MarkupLineInterpolated($"[bold]target {group.Target?.Name}[/], scored against the intended labels");
+            WriteSummaryTable(console, group.Summary);
+        }
+        console.MarkupLineInterpolated($"beyond-the-paper tables (intended and perceived references): {study.TablesDirectory}; trained {result.TrainedRuns} run(s), reused {result.SkippedRuns}");
     }
 
     private static void WriteSummary(IAnsiConsole console, ReproductionResult result)

@@ -48,15 +48,22 @@ public static class FinetuneModes
 /// <param name="LabelFraction">Fraction of the training clips with labels used (1 = all).</param>
 /// <param name="Mode">Full fine-tuning or a linear probe on the frozen encoder.</param>
 /// <param name="Session">Whether <paramref name="Fold"/> is one of CREMA-D's sessions (folder -session&lt;i&gt;) rather than a dealt actor fold.</param>
+/// <param name="Target">The fine-tuning target (<see cref="AblationPlan.WithTargets"/>); null = the experiment's own <c>labels</c> and <c>penalty</c>.</param>
 public sealed record PlannedFinetuning(
     string Configuration, int Seed, PlannedPretraining? Pretraining, int? Fold = null,
-    double LabelFraction = 1, FinetuneMode Mode = FinetuneMode.Full, bool Session = false)
+    double LabelFraction = 1, FinetuneMode Mode = FinetuneMode.Full, bool Session = false, FinetuneTarget? Target = null)
 {
     /// <summary>
-    /// Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;[-fold&lt;f&gt;|-session&lt;i&gt;][-frac&lt;x&gt;][-probe].
-    /// The suffixes appear only when they differ from the defaults, so folders of earlier ablations stay valid.
+    /// Folder under the ablation's output folder: finetune/&lt;configuration&gt;-seed&lt;k&gt;[-fold&lt;f&gt;|-session&lt;i&gt;][-frac&lt;x&gt;][-probe][-&lt;target&gt;].
+    /// The suffixes appear only when they differ from the defaults (the intended target has none), so folders of earlier
+    /// ablations stay valid and the intended runs of a target study are the main ablation's own runs.
     /// </summary>
-    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}{FoldSuffix}{FractionSuffix}{(Mode == FinetuneMode.Probe ? "-probe" : "")}");
+    public string RelativeDirectory => Path.Combine("finetune", $"{Configuration}-seed{Seed}{FoldSuffix}{FractionSuffix}{(Mode == FinetuneMode.Probe ? "-probe" : "")}{TargetSuffix}");
+
+    /// <summary>The target's name in tables; null without <see cref="AblationPlan.WithTargets"/>.</summary>
+    public string? TargetName => Target?.Name;
+
+    private string TargetSuffix => Target is null || Target == FinetuneTarget.Intended ? "" : "-" + Target.Name;
 
     /// <summary>The fold as the results table writes it ("1".."k"), or null.</summary>
     public string? FoldName => Fold?.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -102,7 +109,8 @@ public sealed class AblationPlan
 
     private AblationPlan(PretextTaskRegistry registry, IReadOnlyList<string> tasks, IReadOnlyList<int> seeds, IReadOnlyList<PlannedPretraining> pretraining,
         IReadOnlyList<PlannedFinetuning> baseFinetuning, int folds = 0, bool bySession = false,
-        IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null, IReadOnlyList<string>? controls = null)
+        IReadOnlyList<double>? labelFractions = null, IReadOnlyList<FinetuneMode>? modes = null, IReadOnlyList<string>? controls = null,
+        IReadOnlyList<FinetuneTarget>? targets = null)
     {
         Registry = registry;
         Tasks = tasks;
@@ -114,6 +122,7 @@ public sealed class AblationPlan
         LabelFractions = labelFractions ?? AllLabels;
         Modes = modes ?? [FinetuneMode.Full];
         Controls = controls ?? [];
+        Targets = targets ?? [];
         Finetuning = Expand();
     }
 
@@ -155,7 +164,16 @@ public sealed class AblationPlan
     /// (configuration, seed, fold), what the bar and confusion charts and the notebooks' per-run views show.
     /// </summary>
     public IReadOnlyList<PlannedFinetuning> HeadlineFinetuning =>
-        Finetuning.Where(f => f.LabelFraction == HeadlineFraction && f.Mode == HeadlineMode).ToList();
+        Finetuning.Where(f => f.LabelFraction == HeadlineFraction && f.Mode == HeadlineMode && f.Target == HeadlineTarget).ToList();
+
+    /// <summary>
+    /// The fine-tuning targets (<see cref="WithTargets"/>), headline first; empty = every run uses the experiment's own
+    /// <c>labels</c> and <c>penalty</c>, and tables have no <c>target</c> column.
+    /// </summary>
+    public IReadOnlyList<FinetuneTarget> Targets { get; }
+
+    /// <summary>The target of the headline table: the first of <see cref="Targets"/>, or null without targets.</summary>
+    public FinetuneTarget? HeadlineTarget => Targets.Count == 0 ? null : Targets[0];
 
     /// <summary>The registry the plan's tasks and controls come from (labelling uses it; ablation.json names its task assemblies).</summary>
     public PretextTaskRegistry Registry { get; }
@@ -168,8 +186,8 @@ public sealed class AblationPlan
     public IReadOnlyList<PlannedPretraining> Pretraining { get; }
 
     /// <summary>
-    /// Every fine-tuning run, seed-major, then fold, fraction and mode; the baseline first within each (seed, fold,
-    /// fraction, mode).
+    /// Every fine-tuning run, seed-major, then fold, fraction, mode and target; the baseline first within each (seed, fold,
+    /// fraction, mode, target).
     /// </summary>
     public IReadOnlyList<PlannedFinetuning> Finetuning { get; }
 
@@ -253,7 +271,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(folds);
         RequireTestSplit();
-        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, folds, bySession: false, LabelFractions, Modes, Controls, Targets);
     }
 
     /// <summary>
@@ -264,7 +282,7 @@ public sealed class AblationPlan
     {
         SpeakerFolds.RequireValidCount(sessions);
         RequireTestSplit();
-        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, sessions, bySession: true, LabelFractions, Modes, Controls, Targets);
     }
 
     /// <summary>
@@ -282,7 +300,7 @@ public sealed class AblationPlan
         {
             Training.LabelFractionSubset.RequireValid(fraction);
         }
-        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes, Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, fractions.Order().ToArray(), Modes, Controls, Targets);
     }
 
     /// <summary>The same plan in each of <paramref name="modes"/> (e.g. full and probe): runs are keyed by mode too.</summary>
@@ -293,7 +311,7 @@ public sealed class AblationPlan
         {
             throw new ArgumentException("fine-tuning modes must be distinct and at least one", nameof(modes));
         }
-        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray(), Controls);
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, modes.Order().ToArray(), Controls, Targets);
     }
 
     /// <summary>
@@ -338,7 +356,23 @@ public sealed class AblationPlan
                 finetuning.Add(new PlannedFinetuning(control, seed, run));
             }
         }
-        return new AblationPlan(Registry, Tasks, Seeds, pretraining, finetuning, Folds, BySession, LabelFractions, Modes, controls.ToArray());
+        return new AblationPlan(Registry, Tasks, Seeds, pretraining, finetuning, Folds, BySession, LabelFractions, Modes, controls.ToArray(), Targets);
+    }
+
+    /// <summary>
+    /// The same plan fine-tuned towards each of <paramref name="targets"/> (hard intended labels, soft vote distributions,
+    /// the penalty term): runs are keyed by target too, the pre-training runs are unchanged (a target only changes
+    /// fine-tuning), and each target is summarised on its own, paired with the baseline of the same target and seed.
+    /// The first target is the headline's.
+    /// </summary>
+    public AblationPlan WithTargets(IReadOnlyList<FinetuneTarget> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0 || targets.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != targets.Count)
+        {
+            throw new ArgumentException("fine-tuning targets must be distinct and at least one", nameof(targets));
+        }
+        return new AblationPlan(Registry, Tasks, Seeds, Pretraining, _baseFinetuning, Folds, BySession, LabelFractions, Modes, Controls, targets.ToArray());
     }
 
     private void RequireTestSplit()
@@ -352,10 +386,11 @@ public sealed class AblationPlan
     private List<PlannedFinetuning> Expand()
     {
         IEnumerable<int?> folds = Folds == 0 ? [null] : Enumerable.Range(1, Folds).Select(f => (int?)f);
+        var targets = Targets.Count == 0 ? new FinetuneTarget?[] { null } : Targets.ToArray<FinetuneTarget?>();
         return Seeds
-            .SelectMany(seed => folds.SelectMany(fold => LabelFractions.SelectMany(fraction => Modes.SelectMany(mode =>
+            .SelectMany(seed => folds.SelectMany(fold => LabelFractions.SelectMany(fraction => Modes.SelectMany(mode => targets.SelectMany(target =>
                 _baseFinetuning.Where(f => f.Seed == seed)
-                    .Select(f => f with { Fold = fold, Session = fold is not null && BySession, LabelFraction = fraction, Mode = mode })))))
+                    .Select(f => f with { Fold = fold, Session = fold is not null && BySession, LabelFraction = fraction, Mode = mode, Target = target }))))))
             .ToList();
     }
 

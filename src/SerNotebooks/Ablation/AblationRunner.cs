@@ -31,11 +31,21 @@ public sealed record AblationResult(
     public IReadOnlyList<AblationGroup> Groups { get; init; } = [];
 }
 
-/// <summary>The runs of one labelled fraction and fine-tuning mode, and their summary (paired within the group).</summary>
+/// <summary>The runs of one labelled fraction, fine-tuning mode and target, and their summary (paired within the group).</summary>
 public sealed record AblationGroup(double LabelFraction, FinetuneMode Mode, IReadOnlyList<RunMetrics> Runs, AblationSummary Summary)
 {
+    /// <summary>The fine-tuning target of the group's runs (<see cref="AblationPlan.WithTargets"/>); null without targets.</summary>
+    public FinetuneTarget? Target { get; init; }
+
+    /// <summary>
+    /// The same runs summarised against each perceived reference of their predictions (<c>perceived_voice</c>,
+    /// <c>perceived_av</c>: the raters' single majority, clips without one left out), with the same pairing and tests;
+    /// empty when the predictions carry no rater labels. <see cref="Summary"/> scores against the intended labels.
+    /// </summary>
+    public IReadOnlyDictionary<string, AblationSummary> Perceived { get; init; } = new Dictionary<string, AblationSummary>();
+
     /// <summary>"fraction 0.25, probe"-style label for charts and console tables.</summary>
-    public string Describe() => $"label fraction {PlannedFinetuning.FormatFraction(LabelFraction)}, {FinetuneModes.Name(Mode)}";
+    public string Describe() => $"label fraction {PlannedFinetuning.FormatFraction(LabelFraction)}, {FinetuneModes.Name(Mode)}{(Target is null ? "" : $", target {Target.Name}")}";
 }
 
 /// <summary>
@@ -50,6 +60,9 @@ public static class AblationRunner
 
     /// <summary>The runs table against the raters' perceived labels (only when the predictions carry them).</summary>
     public const string PerceivedRunsFileName = "results-perceived.csv";
+
+    /// <summary>The summary against one perceived reference, e.g. <c>summary-perceived_voice.csv</c> (only for target studies, <paramref name="reference"/> as in predictions.csv).</summary>
+    public static string PerceivedSummaryFileName(string reference) => $"summary-{reference}.csv";
     public const string PlanFileName = "ablation.json";
 
     /// <summary>The experiment the runs were made with, as a file a user can copy, edit and run again (<c>--experiment</c>).</summary>
@@ -69,6 +82,8 @@ public static class AblationRunner
     /// Either way they are written to <c>labels/</c> in the output folder first (<see cref="AblationLabels"/>), where every run reads them.</param>
     /// <param name="executor">Where runs train: null trains them one at a time in this process; <see cref="WorkerProcessExecutor"/>
     /// trains several at once in worker processes, with the same results.</param>
+    /// <param name="tablesDirectory">Where ablation.json, experiment.json and the tables go; null = <paramref name="outputDirectory"/>.
+    /// A study that shares the runs of another ablation (<see cref="TargetStudy"/>) keeps its tables in a subfolder of its own.</param>
     public static AblationResult Run(
         AblationPlan plan,
         AblationCorpus corpus,
@@ -77,7 +92,8 @@ public static class AblationRunner
         IPretextLabelSource? labels = null,
         IProgress<AblationProgress>? progress = null,
         CancellationToken cancellationToken = default,
-        IRunExecutor? executor = null)
+        IRunExecutor? executor = null,
+        string? tablesDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(corpus);
@@ -91,8 +107,9 @@ public static class AblationRunner
                 nameof(corpus));
         }
         var root = Path.GetFullPath(outputDirectory);
-        Directory.CreateDirectory(root);
-        WritePlan(plan, corpus, profile, root);
+        var tables = Path.GetFullPath(tablesDirectory ?? root);
+        Directory.CreateDirectory(tables);
+        WritePlan(plan, corpus, profile, tables);
         var jobs = Jobs(plan, corpus, profile, root);
         var firstPretraining = jobs.FirstOrDefault(j => j.Stage == AblationStage.Pretraining);
         string MakeLabels() => AblationLabels.Ensure(root, plan.LabellingTasks, firstPretraining!.Config, labels, plan.Registry,
@@ -100,7 +117,7 @@ public static class AblationRunner
         var trained = AblationScheduler.Execute(jobs, executor ?? InProcessRunExecutor.Instance, root, MakeLabels, progress, cancellationToken);
         var total = jobs.Count;
         progress?.Report(new AblationProgress(AblationStage.Table, null, total, total));
-        var table = WriteTables(plan, root);
+        var table = WriteTables(plan, root, tables);
         progress?.Report(new AblationProgress(AblationStage.Done, null, total, total, Message: table.RunsCsvPath));
         return table with { TrainedRuns = trained, SkippedRuns = total - trained };
     }
@@ -171,8 +188,9 @@ public static class AblationRunner
         Patience = profile.Patience,
         EncoderLearningRateScale = profile.EncoderLearningRateScale,
         EncoderWarmupEpochs = profile.EncoderWarmupEpochs,
-        Labels = profile.Labels,
-        Penalty = profile.Penalty,
+        // A planned target replaces the experiment's own labels and penalty (which then only weights the penalty target).
+        Labels = run.Target?.Labels ?? profile.Labels,
+        Penalty = run.Target is null ? profile.Penalty : run.Target.Penalty,
         Seed = run.Seed,
         Threads = profile.Threads,
         FeatureCache = corpus.FeatureCache,
@@ -190,11 +208,17 @@ public static class AblationRunner
     /// definitions) and writes the runs table and the summary atomically. Runs are summarised and paired within
     /// each (labelled fraction, mode) group; summary.csv has one block of rows per group. The summary's macro-F1
     /// intervals resample test speakers: each utterance's speaker comes from the manifests named by the run's config.json.
+    /// With targets (<see cref="AblationPlan.WithTargets"/>) groups are per target too, and each group is also summarised
+    /// against the perceived references (<see cref="AblationGroup.Perceived"/>, summary-&lt;reference&gt;.csv).
     /// </summary>
-    public static AblationResult WriteTables(AblationPlan plan, string outputDirectory)
+    /// <param name="plan">The runs.</param>
+    /// <param name="outputDirectory">Holds the runs' folders.</param>
+    /// <param name="tablesDirectory">Where the tables are written; null = <paramref name="outputDirectory"/>.</param>
+    public static AblationResult WriteTables(AblationPlan plan, string outputDirectory, string? tablesDirectory = null)
     {
         var root = Path.GetFullPath(outputDirectory);
-        var rows = new List<(PlannedFinetuning Planned, RunMetrics Metrics, RunPredictions Predictions)>();
+        var tables = Path.GetFullPath(tablesDirectory ?? root);
+        var rows = new List<(PlannedFinetuning Planned, RunMetrics Metrics, RunPredictions Predictions, IReadOnlyDictionary<string, string> Speakers, PredictionSet Set)>();
         var perceived = new List<RunMetrics>();
         var speakers = new ManifestSpeakers();
         foreach (var run in plan.Finetuning)
@@ -207,34 +231,42 @@ public static class AblationRunner
             var set = PredictionsFile.Read(folder.PredictionsPath);
             var report = ClassificationReport.FromPredictions(set);
             RunPredictions joined;
+            var speakerOf = speakers.Of(folder);
             try
             {
-                joined = RunPredictions.Join(run.Configuration, run.Seed, run.FoldName, set, speakers.Of(folder));
+                joined = RunPredictions.Join(run.Configuration, run.Seed, run.FoldName, set, speakerOf);
             }
             catch (ArgumentException e)
             {
                 // Predictions that do not belong to the run's manifest: the folder is inconsistent, not the caller's argument.
                 throw new InvalidOperationException($"{folder.PredictionsPath}: {e.Message}", e);
             }
-            rows.Add((run, RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName), joined));
+            rows.Add((run, RunMetrics.FromReport(run.Configuration, run.Seed, report, run.FoldName), joined, speakerOf, set));
             perceived.Add(AgainstPerceived(run, set));
         }
+        var targetOrder = plan.Targets.Select(t => t.Name).ToList();
         var groups = rows
-            .GroupBy(r => (r.Planned.LabelFraction, r.Planned.Mode))
-            .OrderBy(g => g.Key.LabelFraction).ThenBy(g => g.Key.Mode)
+            .GroupBy(r => (r.Planned.LabelFraction, r.Planned.Mode, r.Planned.TargetName))
+            .OrderBy(g => g.Key.LabelFraction).ThenBy(g => g.Key.Mode).ThenBy(g => g.Key.TargetName is null ? -1 : targetOrder.IndexOf(g.Key.TargetName))
             .Select(g =>
             {
                 var runs = g.Select(r => r.Metrics).ToList();
                 var summary = AblationSummary.Compute(runs, AblationPlan.Baseline, evaluation: plan.Protocol,
                     predictions: g.Select(r => r.Predictions).ToList(), controls: plan.Controls);
-                return new AblationGroup(g.Key.LabelFraction, g.Key.Mode, runs, summary);
+                return new AblationGroup(g.Key.LabelFraction, g.Key.Mode, runs, summary)
+                {
+                    Target = g.First().Planned.Target,
+                    // Only target studies: the perceived summaries cost a bootstrap each, and the main tables stay as they were.
+                    Perceived = plan.Targets.Count == 0 ? new Dictionary<string, AblationSummary>()
+                        : PerceivedSummaries(g.Select(r => (r.Planned, r.Set, r.Speakers)).ToList(), plan),
+                };
             })
             .ToList();
         var withChange = rows.Select(r =>
         {
             var baseline = rows
                 .Where(b => b.Metrics.Configuration == AblationPlan.Baseline && b.Metrics.PairKey == r.Metrics.PairKey
-                    && b.Planned.LabelFraction == r.Planned.LabelFraction && b.Planned.Mode == r.Planned.Mode)
+                    && b.Planned.LabelFraction == r.Planned.LabelFraction && b.Planned.Mode == r.Planned.Mode && b.Planned.TargetName == r.Planned.TargetName)
                 .Select(b => b.Metrics)
                 .FirstOrDefault();
             var metrics = new Dictionary<string, double>(r.Metrics.Metrics, StringComparer.Ordinal);
@@ -246,16 +278,22 @@ public static class AblationRunner
             }
             return r.Metrics with { Metrics = metrics };
         }).ToList();
-        var runsPath = Path.Combine(root, RunsFileName);
-        var summaryPath = Path.Combine(root, SummaryFileName);
+        Directory.CreateDirectory(tables);
+        var runsPath = Path.Combine(tables, RunsFileName);
+        var summaryPath = Path.Combine(tables, SummaryFileName);
         ResultsTable.WriteCsv(GroupedTables.RunsFrame(withChange, rows.Select(r => r.Planned).ToList(), plan.Protocol), runsPath);
         ResultsTable.WriteCsv(GroupedTables.SummaryFrame(groups), summaryPath);
         if (perceived.Any(r => r.Metrics.Count > 0))
         {
             ResultsTable.WriteCsv(GroupedTables.RunsFrame(perceived, rows.Select(r => r.Planned).ToList(), plan.Protocol),
-                Path.Combine(root, PerceivedRunsFileName));
+                Path.Combine(tables, PerceivedRunsFileName));
         }
-        var headline = groups.Single(g => g.LabelFraction == plan.HeadlineFraction && g.Mode == plan.HeadlineMode);
+        foreach (var reference in groups.SelectMany(g => g.Perceived.Keys).Distinct(StringComparer.Ordinal))
+        {
+            var against = groups.Where(g => g.Perceived.ContainsKey(reference)).Select(g => g with { Summary = g.Perceived[reference] }).ToList();
+            ResultsTable.WriteCsv(GroupedTables.SummaryFrame(against), Path.Combine(tables, PerceivedSummaryFileName(reference)));
+        }
+        var headline = groups.Single(g => g.LabelFraction == plan.HeadlineFraction && g.Mode == plan.HeadlineMode && g.Target == plan.HeadlineTarget);
         return new AblationResult(runsPath, summaryPath, headline.Runs, headline.Summary, 0, 0) { Groups = groups };
     }
 
@@ -280,6 +318,30 @@ public static class AblationRunner
             metrics[$"{reference}_utterances"] = against.Count;
         }
         return new RunMetrics(run.Configuration, run.Seed, run.FoldName, metrics);
+    }
+
+    /// <summary>
+    /// The summary of one group's runs against each perceived reference their predictions carry (the runs scored on the
+    /// clips with a single majority of that reference), paired and tested exactly as against the intended labels.
+    /// </summary>
+    private static Dictionary<string, AblationSummary> PerceivedSummaries(
+        IReadOnlyList<(PlannedFinetuning Planned, PredictionSet Set, IReadOnlyDictionary<string, string> Speakers)> runs, AblationPlan plan)
+    {
+        var result = new Dictionary<string, AblationSummary>(StringComparer.Ordinal);
+        var references = runs.Select(r => r.Set.ReferenceNames).Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal).ToArray());
+        foreach (var reference in references)
+        {
+            var scored = runs.Select(r => (r.Planned, Set: r.Set.Against(reference), r.Speakers)).ToList();
+            if (scored.Any(r => r.Set.Count == 0))
+            {
+                continue; // A run with no clip of this reference cannot be paired.
+            }
+            var metrics = scored.Select(r => RunMetrics.FromReport(r.Planned.Configuration, r.Planned.Seed, ClassificationReport.FromPredictions(r.Set), r.Planned.FoldName));
+            var predictions = scored.Select(r => RunPredictions.Join(r.Planned.Configuration, r.Planned.Seed, r.Planned.FoldName, r.Set, r.Speakers));
+            result[reference] = AblationSummary.Compute(metrics, AblationPlan.Baseline, evaluation: $"{plan.Protocol}, against {reference}",
+                predictions: predictions.ToList(), controls: plan.Controls);
+        }
+        return result;
     }
 
     /// <summary>Utterance id → speaker of the manifests a run was trained and tested on (its config.json), each manifest read once.</summary>
@@ -333,8 +395,16 @@ public static class AblationRunner
             speakerFolds = corpus.Folds?.FoldOf,
             evaluation = corpus.Evaluation,
         };
-        AtomicFile.WriteAllText(Path.Combine(root, PlanFileName),
-            JsonSerializer.Serialize(description, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+        var json = JsonSerializer.Serialize(description, options);
+        if (plan.Targets.Count > 0)
+        {
+            // Only a target study names targets, so the ablation.json of every other plan stays as it was.
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+            node["targets"] = JsonSerializer.SerializeToNode(plan.Targets, options);
+            json = node.ToJsonString(options);
+        }
+        AtomicFile.WriteAllText(Path.Combine(root, PlanFileName), json);
         // The results folder keeps a copy of the experiment (SpeechBrain keeps its hyperparameter file the same way).
         AtomicFile.WriteAllText(Path.Combine(root, ExperimentFileName), profile.ToJson() + "\n");
     }

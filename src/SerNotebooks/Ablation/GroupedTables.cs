@@ -11,6 +11,9 @@ namespace SerNotebooks.Ablation;
 /// </summary>
 public static class GroupedTables
 {
+    /// <summary>The fine-tuning target's column, after <c>mode</c>; only in the tables of a plan with targets (<see cref="AblationPlan.WithTargets"/>).</summary>
+    public const string TargetColumn = "target";
+
     /// <summary>The per-run table: <see cref="ResultsTable.RunsFrame"/> with each run's fraction and mode.</summary>
     /// <param name="runs">The rows, in the order of <paramref name="planned"/>.</param>
     /// <param name="planned">The planned run of each row.</param>
@@ -33,6 +36,10 @@ public static class GroupedTables
             {
                 builder.Add(ResultsTable.LabelFractionColumn, new Series<int, double>(rows, planned.Select(p => p.LabelFraction).ToArray()));
                 builder.Add(ResultsTable.ModeColumn, new Series<int, string>(rows, planned.Select(p => FinetuneModes.Name(p.Mode)).ToArray()));
+                if (planned.Any(p => p.Target is not null))
+                {
+                    builder.Add(TargetColumn, new Series<int, string>(rows, planned.Select(p => p.TargetName ?? "").ToArray()));
+                }
             }
         }
         return builder.Frame;
@@ -62,6 +69,10 @@ public static class GroupedTables
                 new Series<int, double>(rows, blocks.SelectMany(b => b.Frame.RowKeys.Select(_ => b.Group.LabelFraction)).ToArray()));
             builder.Add(ResultsTable.ModeColumn,
                 new Series<int, string>(rows, blocks.SelectMany(b => b.Frame.RowKeys.Select(_ => FinetuneModes.Name(b.Group.Mode))).ToArray()));
+            if (groups.Any(g => g.Target is not null))
+            {
+                builder.Add(TargetColumn, new Series<int, string>(rows, blocks.SelectMany(b => b.Frame.RowKeys.Select(_ => b.Group.Target?.Name ?? "")).ToArray()));
+            }
         }
         if (!columns.Contains(ResultsTable.EvaluationColumn))
         {

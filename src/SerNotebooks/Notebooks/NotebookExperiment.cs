@@ -128,6 +128,25 @@ public sealed class NotebookExperiment
     public AblationResult LoadResults() => AblationRunner.WriteTables(Plan, OutputDirectory);
 
     /// <summary>
+    /// Notebook 07's study of fine-tuning targets over this experiment's runs (<see cref="Ablation.TargetStudy.Create"/>):
+    /// <paramref name="combinations"/> ("best" or <c>a+b</c> lists separated by ';') and <paramref name="targets"/>
+    /// (null or blank: <see cref="FinetuneTarget.BeyondThePaper"/>). "best" reads the main ablation's table when all its runs have finished.
+    /// </summary>
+    public TargetStudy TargetStudy(string combinations = Ablation.TargetStudy.Best, string? targets = null)
+    {
+        targets = string.IsNullOrWhiteSpace(targets) ? string.Join(',', FinetuneTarget.BeyondThePaper) : targets;
+        var mainSummary = this.UnfinishedRuns().Count == 0 ? LoadResults().Summary : null;
+        return Ablation.TargetStudy.Create(Plan, OutputDirectory, mainSummary, combinations, FinetuneTarget.ParseList(targets, Profile.Penalty));
+    }
+
+    /// <summary>Trains the study's missing runs (finished runs are reused) and writes its tables to <see cref="Ablation.TargetStudy.TablesDirectory"/>.</summary>
+    public AblationResult RunTargetStudy(TargetStudy study, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return study.Run(Corpus, Profile, new AblationLogProgress(Log), cancellationToken);
+    }
+
+    /// <summary>
     /// The predictions of one fine-tuning run. Under k-fold by actor a run is (configuration, seed, fold), so
     /// <paramref name="fold"/> (1..K) is required there and must be null otherwise.
     /// </summary>

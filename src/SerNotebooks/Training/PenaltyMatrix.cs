@@ -71,6 +71,32 @@ public sealed class PenaltyMatrix
         return new PenaltyMatrix(classes.ToArray(), counts, penalty, clips);
     }
 
+    /// <summary>
+    /// The matrix a finished penalty run trained with, for the heatmap: counted again from the votes of its training clips
+    /// (its config.json's manifests, splits and modality) — the CSV keeps only P, the heatmap also shows the counts — and
+    /// checked against the run's own <see cref="FileName"/>, so the chart never shows a matrix the run did not use.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has no penalty matrix, or the recount differs from it.</exception>
+    public static PenaltyMatrix OfRun(string runDirectory)
+    {
+        var folder = new RunFolder(runDirectory);
+        var stored = Path.Combine(folder.Directory, FileName);
+        if (!File.Exists(stored))
+        {
+            throw new InvalidOperationException($"{stored}: missing; only a fine-tuning run with a penalty term writes it");
+        }
+        var config = TrainingConfig.Load(folder.ConfigPath);
+        var modality = FinetuneTargets.ModalityOf(config.Labels);
+        var matrix = FromVotes(config.Emotions, TrainingRun.SelectClips(config)
+            .Where(c => c.Split == TrainingRun.TrainRole)
+            .Select(c => Data.CremaD.CremaDPerception.FromManifestColumns(c.Entry)?.Votes.GetValueOrDefault(modality)));
+        if (matrix.ToCsv() != File.ReadAllText(stored))
+        {
+            throw new InvalidOperationException($"{stored}: the votes of the run's training clips give a different matrix (were the manifests changed after the run?)");
+        }
+        return matrix;
+    }
+
     /// <summary>The matrix as CSV: <c>target\predicted</c> then one column per class; rows in class order, round-trip numbers.</summary>
     public string ToCsv()
     {

@@ -1,5 +1,4 @@
 using SerNotebooks.Ablation;
-using SerNotebooks.Demo;
 using SerNotebooks.Evaluation;
 using SerNotebooks.Native;
 using SerNotebooks.Training;
@@ -25,11 +24,7 @@ public sealed class AblationRunnerTests : IDisposable
     public void TinyAblationWritesATableWhoseMetricsComeFromThePredictionFilesAndSkipsFinishedRunsOnReRun()
     {
         TorchRuntime.EnsureLoadable();
-        DemoCorpusGenerator.Generate(Path.Combine(_root, "corpus"), DemoCorpusSize.Tiny);
-        var corpus = AblationCorpus.FromManifests(
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.PretrainingManifestFolder),
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.CremaManifestFolder),
-            Path.Combine(_root, "features"));
+        var corpus = TinyAblationCorpus.Create(_root);
         var plan = AblationPlan.Create(AblationPlan.PaperTasks, [1], [["energy-variation", "au-emotion"]]);
         var output = Path.Combine(_root, "ablation");
         var reports = new List<AblationProgress>();
@@ -102,11 +97,7 @@ public sealed class AblationRunnerTests : IDisposable
     public void ACancelledAblationContinuesWhereItStoppedWithTheSameTable()
     {
         TorchRuntime.EnsureLoadable();
-        DemoCorpusGenerator.Generate(Path.Combine(_root, "corpus"), DemoCorpusSize.Tiny);
-        var corpus = AblationCorpus.FromManifests(
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.PretrainingManifestFolder),
-            Path.Combine(_root, "corpus", DemoCorpusGenerator.CremaManifestFolder),
-            Path.Combine(_root, "features"));
+        var corpus = TinyAblationCorpus.Create(_root);
         var plan = AblationPlan.Create(AblationPlan.PaperTasks, [2], [["energy-variation"]]);
         var output = Path.Combine(_root, "ablation");
         using var cancellation = new CancellationTokenSource();
