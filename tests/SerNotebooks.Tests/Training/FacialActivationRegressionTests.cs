@@ -94,6 +94,16 @@ public class FacialActivationRegressionTests(TrainingCorpusFixture corpus)
         Assert.Equal(LabelKind.Regression, stored.Kind);
         Assert.Contains(stored.ByClip.Values, l => l.ChunkTargets!.Any(double.IsFinite));
 
+        // Predicted against true curve of a held-out (dev speaker) clip with a target.
+        var heldOut = SerNotebooks.Pretext.Tasks.FacialActivationRegression.ActivationPredictions.HeldOutClip(run);
+        Assert.Contains(TrainingRun.SelectClips(config), c => c.Entry.Id == heldOut && c.Split == TrainingRun.DevRole);
+        var curve = SerNotebooks.Pretext.Tasks.FacialActivationRegression.ActivationPredictions.ForClip(run, heldOut);
+        Assert.Equal(config.Chunking.ChunkCount, curve.Count);
+        Assert.All(curve, c => Assert.True(float.IsFinite((float)c.Predicted)));
+        Assert.Equal(stored.ByClip[heldOut].ChunkTargets!, curve.Select(c => c.Target));
+        Assert.True(curve.Zip(curve.Skip(1)).All(p => p.First.StartSeconds <= p.Second.StartSeconds));
+        Assert.Equal(2, Plotly.NET.GenericChart.getTraces(SerNotebooks.Pretext.Tasks.FacialActivationRegression.ActivationPredictions.Chart(curve, heldOut)).Count());
+
         // The same seed gives the same numbers.
         var again = TrainingRun.Run(config, corpus.NewRunDirectory("regression-again"), Labelling());
         Assert.Equal(result.Metrics, again.Metrics);
