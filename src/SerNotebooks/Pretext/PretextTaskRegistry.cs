@@ -61,6 +61,7 @@ public sealed class PretextTaskRegistry
         registry.Register(new Faces.AuEmotionTask());
         // Beyond the paper, opt-in (IOptInTask): used only when named.
         registry.Register(new Tasks.FacialActivationRegression.FacialActivationRegressionTask());
+        registry.Register(new Tasks.Clustering.ClusteringTask());
         foreach (var plugin in paths.SelectMany(Pretext.TaskAssemblies.PluginsOf))
         {
             try

@@ -14,6 +14,11 @@ namespace SerNotebooks.Training;
 /// A regression task (<see cref="LabelKind.Regression"/>) trains on the masked mean squared error of its standardised
 /// targets; its dev loss is that error and R² takes the place of accuracy, balanced accuracy and information gain
 /// (<see cref="RegressionTaskScores"/>).
+/// A pseudo-class task (<see cref="LabelKind.PseudoClasses"/>, the clustering task) gets its classes here: at the start
+/// of each re-clustering epoch (<see cref="PseudoClassSchedule"/>) <see cref="PseudoClassLabels"/> clusters the encoder's
+/// chunk embeddings, its head is re-initialised, and its cross-entropy weighs each cluster by its inverse training
+/// frequency (standing in for DeepEmoCluster's uniform sampling per cluster); its prior and information gain are those
+/// of the current pseudo-labels.
 /// </summary>
 internal sealed class PretrainingObjective : ITrainingObjective
 {
@@ -25,6 +30,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
     private readonly ClassFrequencies?[] priors;
     private readonly double[]?[] classWeights;
     private readonly Tensor?[] classWeightTensors;
+    private readonly PseudoClassLabels[] pseudoClasses;
 
     public PretrainingObjective(TrainingConfig config, TrainingData data, IReadOnlyList<PretextLabelSet> labelSets)
     {
@@ -43,6 +49,16 @@ internal sealed class PretrainingObjective : ITrainingObjective
         priors = tasks.Select(t => t.Kind == LabelKind.Regression ? null : TrainingLabels(t, data.Train)).ToArray();
         classWeights = priors.Select(p => p is null ? null : ClassWeights.For(p, config.ClassWeighting)).ToArray();
         classWeightTensors = classWeights.Select(w => w is null ? null : torch.tensor(w.Select(x => (float)x).ToArray(), device: data.Device)).ToArray();
+        pseudoClasses = tasks
+            .Select((t, i) => t.Kind == LabelKind.PseudoClasses
+                ? new PseudoClassLabels(i, t, PseudoClassSchedule.FromStateJson(labelSets[i].LabellerStateJson))
+                : null)
+            .OfType<PseudoClassLabels>()
+            .ToArray();
+        foreach (var pseudo in pseudoClasses)
+        {
+            RefreshPseudoClassWeights(pseudo);
+        }
         TaskNames = tasks.Select(t => t.TaskName).ToArray();
         TrainTaskColumns = TaskNames.Select(t => $"train_loss_{t}").ToArray();
         Columns = data.Dev.Length == 0
@@ -67,7 +83,44 @@ internal sealed class PretrainingObjective : ITrainingObjective
 
     public bool CanStopEarly => data.Dev.Length > 0;
 
-    public void BeginEpoch(int epoch) => model.train();
+    public void BeginEpoch(int epoch)
+    {
+        foreach (var pseudo in pseudoClasses.Where(p => p.Schedule.IsReclusterEpoch(epoch)))
+        {
+            // Its own seed per (run seed, epoch, task); the torch generator (head re-initialisation, then dropout) was
+            // seeded for the epoch by the session, so the draws below are the same in a resumed run.
+            pseudo.Recluster(model, data, epoch, TrainingRun.EpochSeed(config.Seed, epoch) ^ (0x6B6D65616E73L + pseudo.TaskIndex));
+            model.ReinitialiseHead(pseudo.TaskName);
+            RefreshPseudoClassWeights(pseudo);
+        }
+        model.train();
+    }
+
+    public IReadOnlyList<PseudoClassSnapshot> PseudoClasses() => pseudoClasses.Select(p => p.Snapshot()).ToArray();
+
+    public void RestorePseudoClasses(IReadOnlyList<PseudoClassSnapshot> snapshots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        if (snapshots.Count != pseudoClasses.Length)
+        {
+            throw new InvalidDataException($"{snapshots.Count} stored pseudo-class task(s), but the run has {pseudoClasses.Length}");
+        }
+        for (var p = 0; p < pseudoClasses.Length; p++)
+        {
+            pseudoClasses[p].Restore(snapshots[p]);
+            RefreshPseudoClassWeights(pseudoClasses[p]);
+        }
+    }
+
+    /// <summary>The prior and the cross-entropy's class weights of a pseudo-class task's current classes.</summary>
+    private void RefreshPseudoClassWeights(PseudoClassLabels pseudo)
+    {
+        var t = pseudo.TaskIndex;
+        priors[t] = TrainingLabels(data.Tasks[t], data.Train);
+        classWeights[t] = ClassWeights.InverseFrequency(priors[t]!);
+        classWeightTensors[t]?.Dispose();
+        classWeightTensors[t] = torch.tensor(classWeights[t]!.Select(x => (float)x).ToArray(), device: data.Device);
+    }
 
     public (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch) =>
         PretrainingLoss.MaskedMultiTaskLoss(model.forward(batch.Inputs, batch.ChunkMask), batch, taskWeights, classWeightTensors);
@@ -111,6 +164,10 @@ internal sealed class PretrainingObjective : ITrainingObjective
                 metrics[$"majority_share_{task}"] = prior.MajorityShare;
             }
             metrics[$"class_weighted_{task}"] = classWeights[t] is null ? 0 : 1;
+            if (pseudoClasses.FirstOrDefault(p => p.TaskIndex == t) is { } pseudo)
+            {
+                metrics[$"clustered_at_epoch_{task}"] = pseudo.ClusteredAtEpoch;
+            }
             if (classWeights[t] is { } weights)
             {
                 for (var k = 0; k < weights.Length; k++)
