@@ -41,12 +41,6 @@ internal sealed class PseudoClassLabels
     /// <summary>The epoch whose start last assigned the classes (0: not yet).</summary>
     public int ClusteredAtEpoch { get; private set; }
 
-    /// <summary>The result of the last re-clustering (null before the first, and after a resume until the next).</summary>
-    public KMeansResult? LastClustering { get; private set; }
-
-    /// <summary>The current classes [clips, C] (−1 where a chunk takes no part).</summary>
-    public Tensor Labels => task.Labels;
-
     /// <summary>Re-assigns the classes from the chunk embeddings of <paramref name="model"/>; leaves the model in eval mode.</summary>
     public KMeansResult Recluster(PretrainingModel model, TrainingData data, int epoch, long seed)
     {
@@ -71,7 +65,6 @@ internal sealed class PseudoClassLabels
             task.AssignPseudoClasses(torch.tensor(classes, [data.Dataset.Count, chunks]));
         }
         ClusteredAtEpoch = epoch;
-        LastClustering = clustering;
         return clustering;
     }
 
@@ -138,6 +131,5 @@ internal sealed class PseudoClassLabels
             task.AssignPseudoClasses(torch.tensor(classes, task.Labels.shape));
         }
         ClusteredAtEpoch = snapshot.ClusteredAtEpoch;
-        LastClustering = null;
     }
 }

@@ -1,5 +1,4 @@
 using SerNotebooks.Data;
-using SerNotebooks.Features;
 using SerNotebooks.Models;
 using SerNotebooks.Pretext;
 using SerNotebooks.Pretext.Tasks.Clustering;
@@ -15,11 +14,7 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
     private const string Clustering = ClusteringTask.TaskName;
 
     private PretextLabelling Labelling(ClusteringOptions options) =>
-        new(new PretextTaskRegistry().Register(new EnergyVariationTask()).Register(new ClusteringTask(options)),
-            new FeatureExtractor(cache: new FeatureCache(corpus.FeatureCache)), TrainingCorpusFixture.SmallChunking)
-        {
-            MaxDegreeOfParallelism = 2,
-        };
+        corpus.Labelling(new PretextTaskRegistry().Register(new EnergyVariationTask()).Register(new ClusteringTask(options)));
 
     /// <summary>Deterministic pseudo-random points (SplitMix64 via the shuffle), so the test data are the same everywhere.</summary>
     private static List<float[]> Scatter(int count, int dimension, long seed, float spread)

@@ -1,5 +1,4 @@
 using SerNotebooks.Data;
-using SerNotebooks.Features;
 using SerNotebooks.Pretext;
 using SerNotebooks.Pretext.Tasks.FacialActivationRegression;
 using SerNotebooks.Training;
@@ -13,11 +12,7 @@ public class FacialActivationRegressionTests(TrainingCorpusFixture corpus)
 {
     private const string Regression = FacialActivationRegressionTask.TaskName;
 
-    private PretextLabelling Labelling() =>
-        new(PretextTaskRegistry.CreateDefault(), new FeatureExtractor(cache: new FeatureCache(corpus.FeatureCache)), TrainingCorpusFixture.SmallChunking)
-        {
-            MaxDegreeOfParallelism = 2,
-        };
+    private PretextLabelling Labelling() => corpus.Labelling(PretextTaskRegistry.CreateDefault());
 
     [Fact]
     public void TheRegressionTaskIsSelectableByNameButNotADefaultTask()
