@@ -4,6 +4,7 @@ using SerNotebooks.Pretext;
 using SerNotebooks.Pretext.Tasks.Clustering;
 using SerNotebooks.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SerNotebooks.Tests.Training;
 
@@ -132,15 +133,38 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
             Patience = 0,
         };
         var whole = corpus.NewRunDirectory("clustering-whole");
+        var kept = corpus.NewRunDirectory("clustering-checkpoints");
+        Directory.CreateDirectory(kept);
         var snapshots = new Dictionary<int, PseudoClassSnapshot>();
         var record = new SynchronousProgress<TrainingProgress>(p =>
         {
             if (p.Phase == TrainingPhase.EpochEnd)
             {
                 snapshots[p.Epoch] = PseudoClassFile.Read(new RunFolder(whole).EpochPseudoClassPath(p.Epoch)).Single();
+                File.Copy(new RunFolder(whole).EpochModelPath(p.Epoch), Path.Combine(kept, $"{p.Epoch}.model"));
             }
         });
         var uninterrupted = TrainingRun.Run(config, whole, Labelling(options), record);
+
+        // The head was re-initialised at the start of epoch 3: after that epoch's few small Adam steps its weights are
+        // near the fresh draw from the epoch's torch seed and far from where epoch 2 left them.
+        Tensor HeadWeight(string modelFile)
+        {
+            using var model = new PretrainingModel(config.Model,
+            [
+                new PretextHeadSpec("energy-variation", LabelGranularity.Chunk, 2),
+                new PretextHeadSpec(Clustering, LabelGranularity.Chunk, options.Clusters, LabelKind.PseudoClasses),
+            ]);
+            model.load(Path.Combine(kept, modelFile));
+            return model.named_parameters().Single(p => p.name.Contains(Clustering) && p.name.EndsWith("weight")).parameter.detach().clone();
+        }
+        using var afterEpoch2 = HeadWeight("2.model");
+        using var afterEpoch3 = HeadWeight("3.model");
+        torch.manual_seed(TrainingRun.EpochSeed(config.Seed, 3));
+        using var fresh = torch.nn.Linear(config.Model.EmbeddingSize, options.Clusters);
+        var fromFresh = (afterEpoch3 - fresh.weight!).norm().item<float>();
+        var fromEpoch2 = (afterEpoch3 - afterEpoch2).norm().item<float>();
+        Assert.True(fromFresh < fromEpoch2 / 4, $"epoch-3 head is {fromFresh} from the fresh draw and {fromEpoch2} from epoch 2's head");
 
         // Clustered at the start of epochs 1 and 3: the classes hold through epoch 2 and change at epoch 3.
         Assert.Equal([1, 1, 3], snapshots.OrderBy(p => p.Key).Select(p => p.Value.ClusteredAtEpoch));
