@@ -16,8 +16,8 @@ public enum LabelKind
 
     /// <summary>
     /// Classes that the pre-training objective assigns itself while it trains (k-means pseudo-labels): the label files
-    /// only say which chunks take part (0) and which do not (−1); the classes are re-assigned during training.
-    /// Chunk tasks only.
+    /// only say which chunks take part (0) and which do not (−1); the classes are re-assigned during training, on the
+    /// schedule in the labeller state (<see cref="PseudoClassSchedule"/>). Chunk tasks only.
     /// </summary>
     PseudoClasses,
 }

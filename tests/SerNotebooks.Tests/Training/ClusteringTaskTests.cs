@@ -110,6 +110,10 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
             Assert.Equal(labels.ChunkLabels!.Select(l => l >= 0), set.ByClip[id].ChunkLabels!.Select(l => l >= 0));
         }
 
+        // The label report leaves its participation-only labels out of the class distributions and relations.
+        Assert.DoesNotContain(LabelReport.DistributionRows(result), r => r.Task == Clustering);
+        Assert.Contains(LabelReport.DistributionRows(result), r => r.Task == "energy-variation");
+
         var directory = Path.Combine(corpus.Root, "clustering-labels-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         PretextLabelSetFile.Write(set, directory);
