@@ -60,6 +60,18 @@ public sealed class ChunkClassificationHead : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor chunkEmbeddings) => linear.forward(chunkEmbeddings);
+
+    /// <summary>
+    /// Draws new weights from the torch generator with <c>nn.Linear</c>'s own initialisation, in place (an
+    /// optimiser holding the parameters keeps them): a clustering task's classes change meaning when it re-clusters.
+    /// </summary>
+    public void Reinitialise()
+    {
+        using var fresh = nn.Linear(linear.in_features, linear.out_features);
+        using var _ = torch.no_grad();
+        linear.weight!.copy_(fresh.weight!);
+        linear.bias!.copy_(fresh.bias!);
+    }
 }
 
 /// <summary>A softmax classifier on the utterance embedding: [B, D] → [B, K] logits.</summary>

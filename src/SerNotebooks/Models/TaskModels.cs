@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 
 namespace SerNotebooks.Models;
 
-/// <summary>One pretext task's head as the pre-training model needs it.</summary>
-public sealed record PretextHeadSpec(string TaskName, LabelGranularity Granularity, int Classes);
+/// <summary>One pretext task's head as the pre-training model needs it (a regression task has one output, <paramref name="Classes"/> = 1).</summary>
+public sealed record PretextHeadSpec(string TaskName, LabelGranularity Granularity, int Classes, LabelKind Kind = LabelKind.Classification);
 
 /// <summary>
 /// Pre-training model: the shared <see cref="SpeechEncoder"/> plus one head per task (per-chunk heads for
 /// chunk tasks, an utterance softmax head for utterance tasks). <see cref="forward"/> returns each task's
-/// logits: [B, C, K] for chunk tasks, [B, K] for utterance tasks.
+/// logits: [B, C, K] for chunk tasks, [B, K] for utterance tasks; a regression task's predictions are [B, C].
 /// </summary>
 public sealed class PretrainingModel : nn.Module<Tensor, Tensor, IReadOnlyDictionary<string, Tensor>>
 {
@@ -28,9 +28,11 @@ public sealed class PretrainingModel : nn.Module<Tensor, Tensor, IReadOnlyDictio
         Tasks = tasks;
         foreach (var task in tasks)
         {
-            if (task.Classes < 2)
+            if (task.Kind == LabelKind.Regression ? task.Classes != 1 || task.Granularity != LabelGranularity.Chunk : task.Classes < 2)
             {
-                throw new ArgumentException($"task '{task.TaskName}' has {task.Classes} classes; a classifier needs at least 2");
+                throw new ArgumentException(task.Kind == LabelKind.Regression
+                    ? $"regression task '{task.TaskName}' needs a chunk head with one output (got {task.Granularity}, {task.Classes})"
+                    : $"task '{task.TaskName}' has {task.Classes} classes; a classifier needs at least 2");
             }
             nn.Module<Tensor, Tensor> head = task.Granularity == LabelGranularity.Chunk
                 ? new ChunkClassificationHead(config.EmbeddingSize, task.Classes)
@@ -67,10 +69,21 @@ public sealed class PretrainingModel : nn.Module<Tensor, Tensor, IReadOnlyDictio
         foreach (var task in Tasks)
         {
             var head = heads[HeadKey(task.TaskName)];
-            logits[task.TaskName] = head.forward(task.Granularity == LabelGranularity.Chunk ? encoded.Chunks : encoded.Utterance);
+            var output = head.forward(task.Granularity == LabelGranularity.Chunk ? encoded.Chunks : encoded.Utterance);
+            logits[task.TaskName] = task.Kind == LabelKind.Regression ? output.squeeze(-1) : output;
         }
         return logits;
     }
+
+    /// <summary>The chunk embeddings [B, C, D] alone (what a clustering task clusters).</summary>
+    public Tensor ChunkEmbeddings(Tensor chunks, Tensor chunkMask) => encoder.forward(chunks, chunkMask).Chunks;
+
+    /// <summary>New initial weights for a chunk task's head (<see cref="ChunkClassificationHead.Reinitialise"/>).</summary>
+    /// <exception cref="KeyNotFoundException">The model has no head for that task.</exception>
+    /// <exception cref="InvalidOperationException">The task is not a chunk task.</exception>
+    public void ReinitialiseHead(string taskName) =>
+        (Head(taskName) as ChunkClassificationHead
+            ?? throw new InvalidOperationException($"task '{taskName}' has no chunk head to re-initialise")).Reinitialise();
 
     // State-dict keys are dotted paths; task names are kebab-case, which is safe, but dots would not be.
     private static string HeadKey(string taskName) => taskName.Replace('.', '_');

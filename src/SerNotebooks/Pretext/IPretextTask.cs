@@ -17,6 +17,10 @@ public interface IPretextTask
 
     LabelGranularity Granularity { get; }
 
+    /// <summary>Classification (the default, and the paper's three tasks), regression or pseudo-classes (<see cref="LabelKind"/>).</summary>
+    LabelKind Kind => LabelKind.Classification;
+
+    /// <summary>The class names; a regression task names its one output (its head has one output per chunk).</summary>
     IReadOnlyList<string> Classes { get; }
 
     TaskMeasurement Measure(PretextClip clip);

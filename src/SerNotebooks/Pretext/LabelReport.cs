@@ -45,7 +45,7 @@ public static class LabelReport
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = new List<LabelDistributionRow>();
-        foreach (var name in result.TaskNames)
+        foreach (var name in ClassLabelledTasks(result))
         {
             var set = result.LabelSets[name];
             var counts = new int[set.Classes.Count];
@@ -65,6 +65,13 @@ public static class LabelReport
         }
         return rows;
     }
+
+    /// <summary>
+    /// The tasks whose label files hold classes: not a pseudo-class task (clustering), whose files only mark the chunks
+    /// that take part (all "class 0") because its classes come during pre-training.
+    /// </summary>
+    private static IReadOnlyList<string> ClassLabelledTasks(PretextLabellingResult result) =>
+        result.TaskNames.Where(name => result.LabelSets[name].Kind != LabelKind.PseudoClasses).ToList();
 
     /// <summary>Per task: clips with usable labels, clips skipped, and (chunk tasks) labelled vs unlabelled chunks of labelled clips.</summary>
     public static Frame<int, string> Coverage(PretextLabellingResult result)
@@ -113,12 +120,13 @@ public static class LabelReport
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = new List<TaskAgreementRow>();
-        for (var a = 0; a < result.TaskNames.Count; a++)
+        var tasks = ClassLabelledTasks(result);
+        for (var a = 0; a < tasks.Count; a++)
         {
-            for (var b = a + 1; b < result.TaskNames.Count; b++)
+            for (var b = a + 1; b < tasks.Count; b++)
             {
-                var first = result.LabelSets[result.TaskNames[a]];
-                var second = result.LabelSets[result.TaskNames[b]];
+                var first = result.LabelSets[tasks[a]];
+                var second = result.LabelSets[tasks[b]];
                 var sameClasses = first.Classes.SequenceEqual(second.Classes, StringComparer.Ordinal);
                 if (first.Granularity == LabelGranularity.Chunk && second.Granularity == LabelGranularity.Chunk && sameClasses)
                 {
@@ -178,7 +186,7 @@ public static class LabelReport
         var rows = new List<ReferenceRelationRow>();
         if (column is not null)
         {
-            foreach (var name in result.TaskNames)
+            foreach (var name in ClassLabelledTasks(result))
             {
                 var set = result.LabelSets[name];
                 foreach (var level in Levels(set))

@@ -9,4 +9,8 @@ public sealed record PretextLabelSet(
     LabelGranularity Granularity,
     IReadOnlyList<string> Classes,
     string LabellerStateJson,
-    IReadOnlyDictionary<string, ClipTaskLabels> ByClip);
+    IReadOnlyDictionary<string, ClipTaskLabels> ByClip)
+{
+    /// <summary>The task's <see cref="IPretextTask.Kind"/>: how pre-training reads <see cref="ByClip"/>.</summary>
+    public LabelKind Kind { get; init; } = LabelKind.Classification;
+}

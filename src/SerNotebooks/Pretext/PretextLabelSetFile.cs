@@ -15,6 +15,10 @@ namespace SerNotebooks.Pretext;
 /// <c>skip_reason</c> is empty unless the task could not use the clip.</para>
 /// <para>JSON: <c>{"taskName": "...", "granularity": "chunk"|"utterance", "classes": [...],
 /// "labellerStateJson": "&lt;the labeller's StateJson, verbatim&gt;"}</c>.</para>
+/// <para>Other <see cref="LabelKind"/>s add <c>"kind": "regression"|"pseudo-classes"</c> to the JSON (a classification
+/// task's files have no <c>kind</c>, so they are byte for byte what they were before kinds existed). A regression task's
+/// CSV has a sixth column, <c>chunk_targets</c>: its per-chunk targets joined with ';' (round-trip doubles, NaN = missing),
+/// with <c>chunk_labels</c> empty; it names its one output in <c>classes</c>.</para>
 /// </summary>
 public static class PretextLabelSetFile
 {
@@ -23,13 +27,20 @@ public static class PretextLabelSetFile
 
     private static readonly string[] Header = ["clip_id", "source", "skip_reason", "utterance_label", "chunk_labels"];
 
+    private static readonly string[] RegressionHeader = [.. Header, "chunk_targets"];
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    private sealed record Sidecar(string TaskName, LabelGranularity Granularity, IReadOnlyList<string> Classes, string LabellerStateJson);
+    private sealed record Sidecar(string TaskName, LabelGranularity Granularity, IReadOnlyList<string> Classes, string LabellerStateJson)
+    {
+        /// <summary>Null for classification, so that those files keep their bytes.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public LabelKind? Kind { get; init; }
+    }
 
     public static string CsvPath(string directory, string taskName) => Path.Combine(directory, taskName + CsvSuffix);
 
@@ -47,7 +58,8 @@ public static class PretextLabelSetFile
         {
             using var writer = new StreamWriter(stream, leaveOpen: true);
             using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-            foreach (var column in Header)
+            var regression = set.Kind == LabelKind.Regression;
+            foreach (var column in regression ? RegressionHeader : Header)
             {
                 csv.WriteField(column);
             }
@@ -63,11 +75,18 @@ public static class PretextLabelSetFile
                 csv.WriteField(labels.SkipReason ?? string.Empty);
                 csv.WriteField(labels.UtteranceLabel.ToString(CultureInfo.InvariantCulture));
                 csv.WriteField(labels.ChunkLabels is null ? string.Empty : string.Join(';', labels.ChunkLabels.Select(l => l.ToString(CultureInfo.InvariantCulture))));
+                if (regression)
+                {
+                    csv.WriteField(labels.ChunkTargets is null ? string.Empty : string.Join(';', labels.ChunkTargets.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+                }
                 csv.NextRecord();
             }
         });
         AtomicFile.Write(JsonPath(directory, set.TaskName), stream =>
-            JsonSerializer.Serialize(stream, new Sidecar(set.TaskName, set.Granularity, set.Classes, set.LabellerStateJson), JsonOptions));
+            JsonSerializer.Serialize(stream, new Sidecar(set.TaskName, set.Granularity, set.Classes, set.LabellerStateJson)
+            {
+                Kind = set.Kind == LabelKind.Classification ? null : set.Kind,
+            }, JsonOptions));
     }
 
     /// <summary>Reads a task's label set from <paramref name="directory"/>; errors name the file and line.</summary>
@@ -96,16 +115,19 @@ public static class PretextLabelSetFile
         {
             throw new InvalidDataException($"{jsonPath}: holds task '{sidecar.TaskName}', expected '{taskName}'");
         }
-        if (sidecar.Classes is null || sidecar.Classes.Count < 2)
+        var kind = sidecar.Kind ?? LabelKind.Classification;
+        var regression = kind == LabelKind.Regression;
+        if (sidecar.Classes is null || sidecar.Classes.Count < (regression ? 1 : 2))
         {
-            throw new InvalidDataException($"{jsonPath}: 'classes' must list at least two classes");
+            throw new InvalidDataException($"{jsonPath}: 'classes' must list " + (regression ? "the regression output" : "at least two classes"));
         }
         var byClip = new Dictionary<string, ClipTaskLabels>(StringComparer.Ordinal);
         using var reader = new StreamReader(csvPath);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null || !csv.HeaderRecord.SequenceEqual(Header))
+        var header = regression ? RegressionHeader : Header;
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null || !csv.HeaderRecord.SequenceEqual(header))
         {
-            throw new InvalidDataException($"{csvPath}:1: header must be {string.Join(",", Header)}");
+            throw new InvalidDataException($"{csvPath}:1: header must be {string.Join(",", header)}");
         }
         while (csv.Read())
         {
@@ -130,12 +152,18 @@ public static class PretextLabelSetFile
             var chunks = chunkText.Length == 0 ? null : chunkText.Split(';').Select(t => ParseLabel(t, "chunk label")).ToArray();
             var utterance = ParseLabel(Field("utterance_label"), "utterance_label");
             var skip = Field("skip_reason");
-            if (!byClip.TryAdd(id, new ClipTaskLabels(id, chunks, utterance, Field("source"), skip.Length == 0 ? null : skip)))
+            var targetText = regression ? Field("chunk_targets") : string.Empty;
+            var targets = targetText.Length == 0 ? null : targetText.Split(';').Select(t =>
+                double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                    ? value
+                    : throw new InvalidDataException($"{csvPath}:{line}: chunk target '{t}' is not a number (NaN for a missing one)")).ToArray();
+            var labels = new ClipTaskLabels(id, chunks, utterance, Field("source"), skip.Length == 0 ? null : skip) { ChunkTargets = targets };
+            if (!byClip.TryAdd(id, labels))
             {
                 throw new InvalidDataException($"{csvPath}:{line}: clip '{id}' appears twice");
             }
         }
-        return new PretextLabelSet(sidecar.TaskName, sidecar.Granularity, sidecar.Classes, sidecar.LabellerStateJson ?? "{}", byClip);
+        return new PretextLabelSet(sidecar.TaskName, sidecar.Granularity, sidecar.Classes, sidecar.LabellerStateJson ?? "{}", byClip) { Kind = kind };
     }
 }
 

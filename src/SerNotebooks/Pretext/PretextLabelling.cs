@@ -307,7 +307,7 @@ public sealed class PretextLabelling : IPretextLabelSource
                 labellers[task.Name] = labeller;
             }
             labelSets[task.Name] = new PretextLabelSet(task.Name, task.Granularity, task.Classes,
-                labeller?.StateJson ?? "{}", byClip);
+                labeller?.StateJson ?? "{}", byClip) { Kind = task.Kind };
         }
         return new PretextLabellingResult(manifests, tasks.Select(t => t.Name).ToList(), labelSets, byTask, labellers,
             skipped, trainingIds, scope);

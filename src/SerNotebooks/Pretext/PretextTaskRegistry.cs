@@ -29,8 +29,15 @@ public sealed class PretextTaskRegistry
 
     public IReadOnlyList<IPretextTask> All => _tasks;
 
-    /// <summary>The tasks that are not controls (<see cref="IControlTask"/>): what "every task" means.</summary>
-    public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not IControlTask).ToList();
+    /// <summary>
+    /// The tasks that are neither controls (<see cref="IControlTask"/>) nor opt-in (<see cref="IOptInTask"/>):
+    /// what "every task" means.
+    /// </summary>
+    public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not IControlTask and not IOptInTask).ToList();
+
+    /// <summary>The tasks <c>--tasks</c> may name: <see cref="PretextTasks"/>, then the opt-in tasks.</summary>
+    public IReadOnlyList<string> SelectableTaskNames =>
+        [.. PretextTaskNames, .. _tasks.Where(t => t is IOptInTask and not IControlTask).Select(t => t.Name)];
 
     /// <summary>The names of <see cref="PretextTasks"/> in registration order: the default task list everywhere.</summary>
     public IReadOnlyList<string> PretextTaskNames => PretextTasks.Select(t => t.Name).ToList();
@@ -57,6 +64,9 @@ public sealed class PretextTaskRegistry
         registry.Register(new EnergyVariationTask());
         registry.Register(new FacialActivationTask());
         registry.Register(new AuEmotionTask());
+        // Beyond the paper, opt-in (IOptInTask): used only when named.
+        registry.Register(new Tasks.FacialActivationRegression.FacialActivationRegressionTask());
+        registry.Register(new Tasks.Clustering.ClusteringTask());
         foreach (var plugin in paths.SelectMany(Pretext.TaskAssemblies.PluginsOf))
         {
             try
@@ -107,10 +117,10 @@ public sealed class PretextTaskRegistry
         var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var name in names)
         {
-            if (!PretextTaskNames.Contains(name, StringComparer.Ordinal))
+            if (!SelectableTaskNames.Contains(name, StringComparer.Ordinal))
             {
                 throw new ArgumentException(
-                    $"--tasks: '{name}' is not a registered pretext task (registered: {string.Join(", ", PretextTaskNames)}" +
+                    $"--tasks: '{name}' is not a registered pretext task (registered: {string.Join(", ", SelectableTaskNames)}" +
                     (_tasks.Any(t => t.Name == name) ? $"; '{name}' is a control: give it with --controls)" : "; a task of your own needs --task-assembly)"));
             }
         }

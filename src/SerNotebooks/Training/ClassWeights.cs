@@ -67,8 +67,29 @@ public static class ClassWeights
         {
             return null;
         }
-        var raw = frequencies.Counts.Select(c => c == 0 ? 0 : 1 / Math.Sqrt((double)c / frequencies.Total)).ToArray();
-        var mean = raw.Where(w => w > 0).Average();
-        return raw.Select(w => w / mean).ToArray();
+        return NormalisedToMeanOne(frequencies.Counts.Select(c => c == 0 ? 0 : 1 / Math.Sqrt((double)c / frequencies.Total)));
+    }
+
+    /// <summary>
+    /// 1/p_k normalised to mean 1 over the classes that occur (0 for a class that does not): every class then carries
+    /// the same total weight in the loss, as if each were sampled equally often. The clustering task's weights, which
+    /// stand in for DeepEmoCluster's uniform sampling per cluster.
+    /// </summary>
+    /// <exception cref="ArgumentException">No class occurs.</exception>
+    public static double[] InverseFrequency(ClassFrequencies frequencies)
+    {
+        ArgumentNullException.ThrowIfNull(frequencies);
+        if (frequencies.Total == 0)
+        {
+            throw new ArgumentException("inverse-frequency weights need at least one label", nameof(frequencies));
+        }
+        return NormalisedToMeanOne(frequencies.Counts.Select(c => c == 0 ? 0 : 1 / ((double)c / frequencies.Total)));
+    }
+
+    private static double[] NormalisedToMeanOne(IEnumerable<double> raw)
+    {
+        var weights = raw.ToArray();
+        var mean = weights.Where(w => w > 0).Average();
+        return weights.Select(w => w / mean).ToArray();
     }
 }

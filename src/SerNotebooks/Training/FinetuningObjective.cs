@@ -49,6 +49,18 @@ internal sealed class FinetuningObjective : ITrainingObjective
 
     public bool CanStopEarly => true;
 
+    /// <summary>Emotion labels are fixed: nothing to store.</summary>
+    public IReadOnlyList<PseudoClassSnapshot> PseudoClasses() => [];
+
+    public void RestorePseudoClasses(IReadOnlyList<PseudoClassSnapshot> snapshots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        if (snapshots.Count > 0)
+        {
+            throw new InvalidDataException("a fine-tuning run has no pseudo-class tasks to restore");
+        }
+    }
+
     public void BeginEpoch(int epoch)
     {
         classifier.train();

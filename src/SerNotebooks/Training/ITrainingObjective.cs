@@ -29,8 +29,22 @@ internal interface ITrainingObjective : IDisposable
     /// <summary>False when the score is not measured on held-out clips, so early stopping would only stop fitting.</summary>
     bool CanStopEarly { get; }
 
-    /// <summary>Sets training mode (and what is frozen) for <paramref name="epoch"/>; depends on the epoch only, so a resumed run matches.</summary>
+    /// <summary>
+    /// Sets training mode (and what is frozen) for <paramref name="epoch"/>, and re-assigns pseudo-classes when the epoch
+    /// is due; depends on the epoch, the model's weights and <see cref="PseudoClasses"/> only, so a resumed run matches.
+    /// </summary>
     void BeginEpoch(int epoch);
+
+    /// <summary>
+    /// The pseudo-class tasks' current classes: what later epochs depend on besides the weights and the optimiser state.
+    /// The session stores them with every checkpoint and the best model, and restores them on resume and before
+    /// <see cref="Finish"/>. Empty for a run without a pseudo-class task (then nothing is stored).
+    /// </summary>
+    IReadOnlyList<PseudoClassSnapshot> PseudoClasses();
+
+    /// <summary>Restores what <see cref="PseudoClasses"/> gave.</summary>
+    /// <exception cref="InvalidDataException">The snapshots do not match this run's pseudo-class tasks.</exception>
+    void RestorePseudoClasses(IReadOnlyList<PseudoClassSnapshot> snapshots);
 
     /// <summary>The batch's loss with its graph (null: nothing to learn from in this batch) and the per-task values.</summary>
     (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch);

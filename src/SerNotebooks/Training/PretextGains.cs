@@ -36,7 +36,7 @@ public static class PretextGains
     public const string Alone = "alone";
 
     /// <summary>
-    /// Per task: the mean over seeds of its single-task runs ("alone") and of the largest combination that holds it.
+    /// Per classification task: the mean over seeds of its single-task runs ("alone") and of the largest combination that holds it.
     /// Runs without final-metrics.json or without a pretext dev set are left out.
     /// </summary>
     /// <param name="runs">Each pre-training run: its combination name, its tasks and its folder.</param>
@@ -49,7 +49,9 @@ public static class PretextGains
             .ToList();
         var rows = new List<PretextGainRow>();
         var largest = finished.Count == 0 ? 0 : finished.Max(r => r.Tasks.Count);
-        foreach (var task in finished.SelectMany(r => r.Tasks).Distinct())
+        // Classification tasks only: a regression task has no label prior (its dev columns are MSE and R²).
+        foreach (var task in finished.SelectMany(r => r.Tasks).Distinct()
+                     .Where(task => finished.Any(r => r.Result!.Metrics.ContainsKey($"prior_entropy_{task}"))))
         {
             var groups = new[]
             {

@@ -11,6 +11,14 @@ namespace SerNotebooks.Training;
 /// best epoch has the lowest pretext dev objective, the training loss measured on the dev speakers (Σ_t w_t · dev CE_t,
 /// class-weighted where the task trains weighted); without a dev split, the lowest training loss. The reported
 /// per-task dev losses and information gains are unweighted (they are compared with the prior's entropy).
+/// A regression task (<see cref="LabelKind.Regression"/>) trains on the masked mean squared error of its standardised
+/// targets; its dev loss is that error and R² takes the place of accuracy, balanced accuracy and information gain
+/// (<see cref="RegressionTaskScores"/>).
+/// A pseudo-class task (<see cref="LabelKind.PseudoClasses"/>, the clustering task) gets its classes here: at the start
+/// of each re-clustering epoch (<see cref="PseudoClassSchedule"/>) <see cref="PseudoClassLabels"/> clusters the encoder's
+/// chunk embeddings, its head is re-initialised, and its cross-entropy weighs each cluster by its inverse training
+/// frequency (standing in for DeepEmoCluster's uniform sampling per cluster); its prior and information gain are those
+/// of the current pseudo-labels.
 /// </summary>
 internal sealed class PretrainingObjective : ITrainingObjective
 {
@@ -19,9 +27,10 @@ internal sealed class PretrainingObjective : ITrainingObjective
     private readonly IReadOnlyList<PretextLabelSet> labelSets;
     private readonly PretrainingModel model;
     private readonly double[] taskWeights;
-    private readonly ClassFrequencies[] priors;
+    private readonly ClassFrequencies?[] priors;
     private readonly double[]?[] classWeights;
     private readonly Tensor?[] classWeightTensors;
+    private readonly PseudoClassLabels[] pseudoClasses;
 
     public PretrainingObjective(TrainingConfig config, TrainingData data, IReadOnlyList<PretextLabelSet> labelSets)
     {
@@ -30,22 +39,34 @@ internal sealed class PretrainingObjective : ITrainingObjective
         this.labelSets = labelSets;
         var tasks = data.Tasks;
         taskWeights = config.Tasks.Select(t => t.Weight).ToArray();
-        model = new PretrainingModel(config.Model, tasks.Select(t => new PretextHeadSpec(t.TaskName, t.Granularity, t.Classes.Count)).ToArray());
+        model = new PretrainingModel(config.Model, tasks.Select(t => new PretextHeadSpec(t.TaskName, t.Granularity, t.Classes.Count, t.Kind)).ToArray());
         if (data.Device.type != DeviceType.CPU)
         {
             // Before the optimiser is made, so that it holds the device's parameters.
             model.to(data.Device);
         }
         Optimizer = torch.optim.Adam(model.parameters(), config.Optimizer.LearningRate, weight_decay: config.Optimizer.WeightDecay);
-        priors = tasks.Select(t => TrainingLabels(t, data.Train)).ToArray();
-        classWeights = priors.Select(p => ClassWeights.For(p, config.ClassWeighting)).ToArray();
+        priors = tasks.Select(t => t.Kind == LabelKind.Regression ? null : TrainingLabels(t, data.Train)).ToArray();
+        classWeights = priors.Select(p => p is null ? null : ClassWeights.For(p, config.ClassWeighting)).ToArray();
         classWeightTensors = classWeights.Select(w => w is null ? null : torch.tensor(w.Select(x => (float)x).ToArray(), device: data.Device)).ToArray();
+        pseudoClasses = tasks
+            .Select((t, i) => t.Kind == LabelKind.PseudoClasses
+                ? new PseudoClassLabels(i, t, PseudoClassSchedule.FromStateJson(labelSets[i].LabellerStateJson))
+                : null)
+            .OfType<PseudoClassLabels>()
+            .ToArray();
+        foreach (var pseudo in pseudoClasses)
+        {
+            RefreshPseudoClassWeights(pseudo);
+        }
         TaskNames = tasks.Select(t => t.TaskName).ToArray();
         TrainTaskColumns = TaskNames.Select(t => $"train_loss_{t}").ToArray();
         Columns = data.Dev.Length == 0
             ? TrainTaskColumns
             : [.. TrainTaskColumns, "dev_loss", "dev_objective", .. TaskNames.Select(t => $"dev_loss_{t}"),
-                .. TaskNames.SelectMany(t => new[] { $"dev_accuracy_{t}", $"dev_balanced_accuracy_{t}", $"dev_info_gain_{t}" })];
+                .. tasks.SelectMany(t => t.Kind == LabelKind.Regression
+                    ? new[] { $"dev_r2_{t.TaskName}" }
+                    : new[] { $"dev_accuracy_{t.TaskName}", $"dev_balanced_accuracy_{t.TaskName}", $"dev_info_gain_{t.TaskName}" })];
     }
 
     public nn.Module Model => model;
@@ -62,7 +83,44 @@ internal sealed class PretrainingObjective : ITrainingObjective
 
     public bool CanStopEarly => data.Dev.Length > 0;
 
-    public void BeginEpoch(int epoch) => model.train();
+    public void BeginEpoch(int epoch)
+    {
+        foreach (var pseudo in pseudoClasses.Where(p => p.Schedule.IsReclusterEpoch(epoch)))
+        {
+            // Its own seed per (run seed, epoch, task); the torch generator (head re-initialisation, then dropout) was
+            // seeded for the epoch by the session, so the draws below are the same in a resumed run.
+            pseudo.Recluster(model, data, epoch, TrainingRun.EpochSeed(config.Seed, epoch) ^ (0x6B6D65616E73L + pseudo.TaskIndex));
+            model.ReinitialiseHead(pseudo.TaskName);
+            RefreshPseudoClassWeights(pseudo);
+        }
+        model.train();
+    }
+
+    public IReadOnlyList<PseudoClassSnapshot> PseudoClasses() => pseudoClasses.Select(p => p.Snapshot()).ToArray();
+
+    public void RestorePseudoClasses(IReadOnlyList<PseudoClassSnapshot> snapshots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        if (snapshots.Count != pseudoClasses.Length)
+        {
+            throw new InvalidDataException($"{snapshots.Count} stored pseudo-class task(s), but the run has {pseudoClasses.Length}");
+        }
+        for (var p = 0; p < pseudoClasses.Length; p++)
+        {
+            pseudoClasses[p].Restore(snapshots[p]);
+            RefreshPseudoClassWeights(pseudoClasses[p]);
+        }
+    }
+
+    /// <summary>The prior and the cross-entropy's class weights of a pseudo-class task's current classes.</summary>
+    private void RefreshPseudoClassWeights(PseudoClassLabels pseudo)
+    {
+        var t = pseudo.TaskIndex;
+        priors[t] = TrainingLabels(data.Tasks[t], data.Train);
+        classWeights[t] = ClassWeights.InverseFrequency(priors[t]!);
+        classWeightTensors[t]?.Dispose();
+        classWeightTensors[t] = torch.tensor(classWeights[t]!.Select(x => (float)x).ToArray(), device: data.Device);
+    }
 
     public (Tensor? Total, double?[] TaskLosses) Loss(TrainingBatch batch) =>
         PretrainingLoss.MaskedMultiTaskLoss(model.forward(batch.Inputs, batch.ChunkMask), batch, taskWeights, classWeightTensors);
@@ -78,10 +136,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
         row["dev_objective"] = devObjective;
         for (var t = 0; t < TaskNames.Count; t++)
         {
-            row[$"dev_loss_{TaskNames[t]}"] = scores[t].CrossEntropy;
-            row[$"dev_accuracy_{TaskNames[t]}"] = scores[t].Accuracy;
-            row[$"dev_balanced_accuracy_{TaskNames[t]}"] = scores[t].BalancedAccuracy;
-            row[$"dev_info_gain_{TaskNames[t]}"] = scores[t].InformationGain;
+            scores[t].AddDevColumns(row, TaskNames[t]);
         }
         return -devObjective;
     }
@@ -101,11 +156,18 @@ internal sealed class PretrainingObjective : ITrainingObjective
         for (var t = 0; t < TaskNames.Count; t++)
         {
             var task = TaskNames[t];
-            metrics[$"train_loss_{task}"] = trainScores[t].CrossEntropy;
+            metrics[$"train_loss_{task}"] = trainScores[t].Loss;
             metrics[$"labelled_clips_{task}"] = data.Tasks[t].LabelledClips;
-            metrics[$"prior_entropy_{task}"] = priors[t].PriorEntropy;
-            metrics[$"majority_share_{task}"] = priors[t].MajorityShare;
+            if (priors[t] is { } prior)
+            {
+                metrics[$"prior_entropy_{task}"] = prior.PriorEntropy;
+                metrics[$"majority_share_{task}"] = prior.MajorityShare;
+            }
             metrics[$"class_weighted_{task}"] = classWeights[t] is null ? 0 : 1;
+            if (pseudoClasses.FirstOrDefault(p => p.TaskIndex == t) is { } pseudo)
+            {
+                metrics[$"clustered_at_epoch_{task}"] = pseudo.ClusteredAtEpoch;
+            }
             if (classWeights[t] is { } weights)
             {
                 for (var k = 0; k < weights.Length; k++)
@@ -121,25 +183,23 @@ internal sealed class PretrainingObjective : ITrainingObjective
             metrics["dev_objective"] = devObjective;
             for (var t = 0; t < TaskNames.Count; t++)
             {
-                var task = TaskNames[t];
-                metrics[$"dev_loss_{task}"] = scores[t].CrossEntropy;
-                metrics[$"dev_accuracy_{task}"] = scores[t].Accuracy;
-                metrics[$"dev_balanced_accuracy_{task}"] = scores[t].BalancedAccuracy;
-                metrics[$"dev_info_gain_{task}"] = scores[t].InformationGain;
-                metrics[$"dev_labelled_{task}"] = scores[t].Labelled;
+                scores[t].AddDevColumns(metrics, TaskNames[t]);
+                metrics[$"dev_labelled_{TaskNames[t]}"] = scores[t].Labelled;
             }
         }
         return metrics;
     }
 
     /// <summary>
-    /// Scores per task on <paramref name="indices"/>; Total = Σ_t w_t·CE_t (unweighted), Objective = the same with each
-    /// task's class weights (the training loss on these clips).
+    /// Scores per task on <paramref name="indices"/>; Total = Σ_t w_t·CE_t (unweighted; a regression task's MSE in place
+    /// of CE), Objective = the same with each task's class weights (the training loss on these clips).
     /// </summary>
-    private (double Total, double Objective, PretextTaskScores[] Scores) Evaluate(int[] indices)
+    private (double Total, double Objective, TaskScores[] Scores) Evaluate(int[] indices)
     {
         model.eval();
-        var scoring = data.Tasks.Select((t, i) => new PretextTaskScoring(t.Classes.Count, priors[i].PriorEntropy, classWeights[i])).ToArray();
+        var scoring = data.Tasks.Select((t, i) => new TaskScoring(t.Kind == LabelKind.Regression
+            ? null
+            : new PretextTaskScoring(t.Classes.Count, priors[i]!.PriorEntropy, classWeights[i]))).ToArray();
         using (torch.no_grad())
         {
             foreach (var rows in data.Batches(indices))
@@ -154,9 +214,49 @@ internal sealed class PretrainingObjective : ITrainingObjective
             }
         }
         var scores = scoring.Select(s => s.Scores()).ToArray();
-        var total = scores.Select((s, t) => double.IsNaN(s.CrossEntropy) ? 0 : s.CrossEntropy * taskWeights[t]).Sum();
-        var objective = scores.Select((s, t) => double.IsNaN(s.WeightedCrossEntropy) ? 0 : s.WeightedCrossEntropy * taskWeights[t]).Sum();
+        var total = scores.Select((s, t) => double.IsNaN(s.Loss) ? 0 : s.Loss * taskWeights[t]).Sum();
+        var objective = scores.Select((s, t) => double.IsNaN(s.WeightedLoss) ? 0 : s.WeightedLoss * taskWeights[t]).Sum();
         return (total, objective, scores);
+    }
+
+    /// <summary>A classification task's scores or a regression task's.</summary>
+    private sealed record TaskScores(PretextTaskScores? Classification, RegressionTaskScores? Regression)
+    {
+        public double Loss => Classification?.CrossEntropy ?? Regression!.MeanSquaredError;
+
+        public double WeightedLoss => Classification?.WeightedCrossEntropy ?? Regression!.MeanSquaredError;
+
+        public long Labelled => Classification?.Labelled ?? Regression!.Labelled;
+
+        /// <summary>The task's dev columns of metrics.csv and final-metrics.json.</summary>
+        public void AddDevColumns(IDictionary<string, double> row, string task)
+        {
+            row[$"dev_loss_{task}"] = Loss;
+            if (Classification is { } c)
+            {
+                row[$"dev_accuracy_{task}"] = c.Accuracy;
+                row[$"dev_balanced_accuracy_{task}"] = c.BalancedAccuracy;
+                row[$"dev_info_gain_{task}"] = c.InformationGain;
+            }
+            else
+            {
+                row[$"dev_r2_{task}"] = Regression!.RSquared;
+            }
+        }
+    }
+
+    /// <summary>Accumulates <see cref="TaskScores"/>: <paramref name="classification"/>, or regression when it is null.</summary>
+    private sealed class TaskScoring(PretextTaskScoring? classification)
+    {
+        private readonly RegressionTaskScoring? regression = classification is null ? new RegressionTaskScoring() : null;
+
+        public void Add(Tensor outputs, Tensor labels)
+        {
+            classification?.Add(outputs, labels);
+            regression?.Add(outputs, labels);
+        }
+
+        public TaskScores Scores() => new(classification?.Scores(), regression?.Scores());
     }
 
     private static ClassFrequencies TrainingLabels(TaskLabelTensor task, int[] train)
@@ -198,9 +298,25 @@ public static class PretrainingLoss
     }
 
     /// <summary>
+    /// Mean squared error over the entries whose target is finite (NaN = missing); (0, 0) when there are none (never NaN).
+    /// </summary>
+    public static (Tensor Loss, long Count) MaskedMeanSquaredError(Tensor predictions, Tensor targets)
+    {
+        var flatPredictions = predictions.reshape(-1);
+        var flatTargets = targets.reshape(-1);
+        var valid = flatTargets.isfinite().nonzero().squeeze(1);
+        var count = valid.shape[0];
+        if (count == 0)
+        {
+            return (torch.zeros([], dtype: ScalarType.Float32, device: predictions.device), 0);
+        }
+        return (nn.functional.mse_loss(flatPredictions.index_select(0, valid), flatTargets.index_select(0, valid)), count);
+    }
+
+    /// <summary>
     /// The pre-training loss of one batch: L = Σ_t w_t·L_t over the batch's tasks, where L_t is
     /// <see cref="MaskedCrossEntropy"/> of task t's logits against its labels in the batch (entries labelled −1 are
-    /// left out). A task with no labelled entry in the batch adds nothing and gets null in <c>TaskLosses</c>;
+    /// left out), or for a regression task (float targets) <see cref="MaskedMeanSquaredError"/> of its predictions. A task with no labelled entry in the batch adds nothing and gets null in <c>TaskLosses</c>;
     /// <c>Total</c> is null when no task has one (a run then skips the step).
     /// </summary>
     /// <param name="logits">Per task name, its head's logits: [B, C, K] for a chunk task, [B, K] for an utterance task.</param>
@@ -231,7 +347,10 @@ public static class PretrainingLoss
             {
                 throw new KeyNotFoundException($"no logits for task '{tasks[t]}' (logits given for: {string.Join(", ", logits.Keys)})");
             }
-            var (loss, count) = MaskedCrossEntropy(taskLogits, batch.Labels[tasks[t]], classWeights?[t]);
+            var labels = batch.Labels[tasks[t]];
+            var (loss, count) = labels.dtype == ScalarType.Float32
+                ? MaskedMeanSquaredError(taskLogits, labels)
+                : MaskedCrossEntropy(taskLogits, labels, classWeights?[t]);
             if (count == 0)
             {
                 continue;

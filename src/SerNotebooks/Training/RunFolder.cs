@@ -72,6 +72,12 @@ public sealed class RunFolder(string directory)
 
     public string EpochOptimizerPath(int epoch) => Path.Combine(CheckpointDirectory, $"epoch-{epoch:D4}.optim");
 
+    /// <summary>The pseudo-classes the epoch's checkpoint trains on next (<see cref="PseudoClassFile"/>; pseudo-class tasks only).</summary>
+    public string EpochPseudoClassPath(int epoch) => Path.Combine(CheckpointDirectory, $"epoch-{epoch:D4}.pseudo-classes");
+
+    /// <summary>The pseudo-classes the best model was trained on (<see cref="PseudoClassFile"/>; pseudo-class tasks only).</summary>
+    public string BestPseudoClassPath => Path.Combine(CheckpointDirectory, "best.pseudo-classes");
+
     internal static readonly JsonSerializerOptions JsonOptions = TrainingConfig.JsonOptions;
 
     /// <summary>SHA-256 over each manifest's manifest.json and manifest.csv bytes, in config order.</summary>

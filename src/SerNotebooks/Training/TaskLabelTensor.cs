@@ -8,17 +8,24 @@ namespace SerNotebooks.Training;
 /// One task's labels aligned with a <see cref="ChunkedDataset"/>: int64 [clips, C] for chunk tasks or [clips]
 /// for utterance tasks, with <see cref="ClipTaskLabels.MissingLabel"/> (−1) wherever the task has no label
 /// (clips it skipped or lacks, chunks it could not measure). Losses mask −1 out; they never see a made-up value.
+/// A regression task's (<see cref="LabelKind.Regression"/>) are float32 [clips, C] targets with NaN where it has none.
+/// A pseudo-class task's (<see cref="LabelKind.PseudoClasses"/>) start as 0 on the chunks that take part and are
+/// overwritten by <see cref="AssignPseudoClasses"/> during training.
 /// </summary>
 public sealed class TaskLabelTensor : IDisposable
 {
-    private TaskLabelTensor(string taskName, LabelGranularity granularity, IReadOnlyList<string> classes, Tensor labels, int labelled)
+    private TaskLabelTensor(string taskName, LabelGranularity granularity, IReadOnlyList<string> classes, Tensor labels, int labelled,
+        LabelKind kind = LabelKind.Classification)
     {
         TaskName = taskName;
         Granularity = granularity;
         Classes = classes;
         Labels = labels;
         LabelledClips = labelled;
+        Kind = kind;
     }
+
+    public LabelKind Kind { get; }
 
     public string TaskName { get; }
 
@@ -33,6 +40,16 @@ public sealed class TaskLabelTensor : IDisposable
 
     public static TaskLabelTensor FromLabelSet(PretextLabelSet set, ChunkedDataset dataset)
     {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (set.Kind != LabelKind.Classification && set.Granularity != LabelGranularity.Chunk)
+        {
+            throw new InvalidDataException($"task '{set.TaskName}': {set.Kind} labels are per chunk, but the task is labelled per {set.Granularity}");
+        }
+        if (set.Kind == LabelKind.Regression)
+        {
+            return RegressionTargets(set, dataset);
+        }
         var chunks = dataset.ChunkCount;
         var perClip = set.Granularity == LabelGranularity.Chunk ? chunks : 1;
         var values = Enumerable.Repeat((long)ClipTaskLabels.MissingLabel, dataset.Count * perClip).ToArray();
@@ -77,7 +94,57 @@ public sealed class TaskLabelTensor : IDisposable
             labelled += any ? 1 : 0;
         }
         long[] shape = set.Granularity == LabelGranularity.Chunk ? [dataset.Count, chunks] : [dataset.Count];
-        return new TaskLabelTensor(set.TaskName, set.Granularity, set.Classes, torch.tensor(values, shape), labelled);
+        return new TaskLabelTensor(set.TaskName, set.Granularity, set.Classes, torch.tensor(values, shape), labelled, set.Kind);
+    }
+
+    /// <summary>float32 [clips, C] standardised targets, NaN where missing (and on chunks masked out of pooling, as above).</summary>
+    private static TaskLabelTensor RegressionTargets(PretextLabelSet set, ChunkedDataset dataset)
+    {
+        var chunks = dataset.ChunkCount;
+        var values = Enumerable.Repeat(float.NaN, dataset.Count * chunks).ToArray();
+        var chunkMask = dataset.ChunkMask.data<bool>().ToArray();
+        var labelled = 0;
+        for (var i = 0; i < dataset.Count; i++)
+        {
+            var id = dataset.Clips[i].Id;
+            if (!set.ByClip.TryGetValue(id, out var clip) || clip.SkipReason is not null || clip.ChunkTargets is null)
+            {
+                continue;
+            }
+            if (clip.ChunkTargets.Length != chunks)
+            {
+                throw new InvalidDataException(
+                    $"task '{set.TaskName}', clip '{id}': {clip.ChunkTargets.Length} chunk targets, but the model sees {chunks} chunks per clip");
+            }
+            var any = false;
+            for (var k = 0; k < chunks; k++)
+            {
+                if (chunkMask[i * chunks + k] && double.IsFinite(clip.ChunkTargets[k]))
+                {
+                    values[i * chunks + k] = (float)clip.ChunkTargets[k];
+                    any = true;
+                }
+            }
+            labelled += any ? 1 : 0;
+        }
+        return new TaskLabelTensor(set.TaskName, set.Granularity, set.Classes, torch.tensor(values, [dataset.Count, chunks]), labelled, LabelKind.Regression);
+    }
+
+    /// <summary>
+    /// A pseudo-class task's new classes: <paramref name="classes"/> [clips, C] (values 0..K−1) replace the labels of the
+    /// chunks that take part; the others stay −1.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The task is not a pseudo-class task.</exception>
+    public void AssignPseudoClasses(Tensor classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        if (Kind != LabelKind.PseudoClasses)
+        {
+            throw new InvalidOperationException($"task '{TaskName}' has {Kind} labels; only pseudo-classes are assigned during training");
+        }
+        using var scope = torch.NewDisposeScope();
+        var takesPart = Labels.ge(0);
+        Labels.copy_(torch.where(takesPart, classes.to(ScalarType.Int64), Labels));
     }
 
     /// <summary>Emotion labels of a labelled corpus: the index of each clip's emotion in <paramref name="classes"/>.</summary>

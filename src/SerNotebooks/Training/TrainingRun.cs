@@ -318,7 +318,7 @@ public static class TrainingRun
         return result;
     }
 
-    private static ulong SplitMix64(ulong x)
+    internal static ulong SplitMix64(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -183,6 +183,7 @@ internal sealed class TrainingSession : IDisposable
         {
             model.load(state.ModelFile is var m && Path.IsPathRooted(m) ? m : Path.Combine(folder.CheckpointDirectory, m));
             LoadOptimizer(Path.Combine(folder.CheckpointDirectory, state.OptimizerFile));
+            RestorePseudoClasses(folder.EpochPseudoClassPath(state.Epoch));
             rows = folder.ReadMetrics(state.Epoch);
             progress?.Report(new TrainingProgress(config.Kind, TrainingPhase.Resumed, state.Epoch, config.Epochs, 0, 0, 0,
                 new Dictionary<string, double>(), TimeSpan.Zero, null, rows.LastOrDefault(), $"resuming after epoch {state.Epoch}"));
@@ -244,6 +245,7 @@ internal sealed class TrainingSession : IDisposable
             if (best.Record(epoch, score, config.Epochs))
             {
                 ModelFiles.SaveAtomically(model, folder.BestModelPath);
+                SavePseudoClasses(folder.BestPseudoClassPath);
                 RunFolder.WriteJson(folder.BestStatePath, new { epoch, score });
             }
             Checkpoint(epoch, best, rows);
@@ -283,6 +285,8 @@ internal sealed class TrainingSession : IDisposable
             ((TorchSharp.Modules.OptimizerHelper)objective.Optimizer).save_state_dict(writer);
             writer.Flush();
         });
+        var pseudoClassPath = folder.EpochPseudoClassPath(epoch);
+        SavePseudoClasses(pseudoClassPath);
         folder.WriteMetrics(columns, rows);
         // The JSON is the commit point: until it is replaced, a resume uses the previous epoch's files.
         RunFolder.WriteJson(folder.LastStatePath, new CheckpointState(
@@ -291,10 +295,41 @@ internal sealed class TrainingSession : IDisposable
             $"torch.manual_seed(EpochSeed(seed, e)) and SplitMix64 shuffle(EpochSeed(seed, e)) at the start of each epoch e; next epoch {epoch + 1}"));
         foreach (var stale in System.IO.Directory.EnumerateFiles(folder.CheckpointDirectory, "epoch-*"))
         {
-            if (stale != modelPath && stale != optimizerPath)
+            if (stale != modelPath && stale != optimizerPath && stale != pseudoClassPath)
             {
                 File.Delete(stale);
             }
+        }
+    }
+
+    /// <summary>Stores the objective's pseudo-classes (<see cref="PseudoClassFile"/>) when it has any.</summary>
+    private void SavePseudoClasses(string path)
+    {
+        var snapshots = objective.PseudoClasses();
+        if (snapshots.Count > 0)
+        {
+            AtomicFile.Write(path, stream => PseudoClassFile.Write(stream, snapshots));
+        }
+    }
+
+    /// <summary>Puts back the pseudo-classes stored with a checkpoint or the best model, when the objective has any.</summary>
+    private void RestorePseudoClasses(string path)
+    {
+        if (objective.PseudoClasses().Count == 0)
+        {
+            return;
+        }
+        if (!File.Exists(path))
+        {
+            throw new TrainingRunException($"{path}: missing; the run's pseudo-classes cannot be restored (delete the run folder to start over)");
+        }
+        try
+        {
+            objective.RestorePseudoClasses(PseudoClassFile.Read(path));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new TrainingRunException($"{path}: {e.Message}", e);
         }
     }
 
@@ -308,6 +343,7 @@ internal sealed class TrainingSession : IDisposable
     private TrainingResult Finish(int epochsRun, int bestEpoch, bool stoppedEarly)
     {
         objective.Model.load(folder.BestModelPath);
+        RestorePseudoClasses(folder.BestPseudoClassPath);
         var result = new TrainingResult(config.Kind, epochsRun, bestEpoch, stoppedEarly, objective.Finish(folder));
         RunFolder.WriteJson(folder.FinalMetricsPath, result);
         return result;

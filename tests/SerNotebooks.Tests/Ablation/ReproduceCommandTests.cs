@@ -97,6 +97,29 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheClusteringTaskReproducesWithEnergyVariationAsAnOptInTask()
+    {
+        string[] tasks = ["energy-variation", "clustering"];
+        var (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--seeds", "1", "--tasks", string.Join(',', tasks), "--no-notebooks",
+            "--jobs", "1", "--out", _root]);
+
+        Assert.True(exit == 0, output);
+        string[] configurations = ["baseline", "energy-variation", "clustering", "energy-variation+clustering"];
+        Assert.Equal(configurations, ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName)).RowKeys);
+        // The clustering runs re-clustered (pseudo-classes stored with the best model) and report the pseudo-label prior.
+        foreach (var combination in new[] { "clustering", "energy-variation+clustering" })
+        {
+            var run = new SerNotebooks.Training.RunFolder(Path.Combine(_root, "pretrain", combination + "-seed1"));
+            Assert.True(File.Exists(run.BestPseudoClassPath), combination);
+            var metrics = SerNotebooks.Training.RunFolder.ReadJson<SerNotebooks.Training.TrainingResult>(run.FinalMetricsPath)!.Metrics;
+            Assert.True(metrics["clustered_at_epoch_clustering"] >= 1, combination);
+            Assert.True(double.IsFinite(metrics["prior_entropy_clustering"]), combination);
+        }
+        // A run without the clustering task stores no pseudo-classes.
+        Assert.False(File.Exists(new SerNotebooks.Training.RunFolder(Path.Combine(_root, "pretrain", "energy-variation-seed1")).BestPseudoClassPath));
+    }
+
+    [Fact]
     public void AnUnknownProfileOrAMissingManifestFolderIsAClearError()
     {
         var (exit, output) = Invoke(["reproduce", "--profile", "huge", "--out", _root]);

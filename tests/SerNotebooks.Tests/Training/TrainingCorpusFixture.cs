@@ -2,6 +2,7 @@ using SerNotebooks.Demo;
 using SerNotebooks.Features;
 using SerNotebooks.Models;
 using SerNotebooks.Native;
+using SerNotebooks.Pretext;
 using SerNotebooks.Training;
 
 namespace SerNotebooks.Tests.Training;
@@ -48,6 +49,10 @@ public sealed class TrainingCorpusFixture : IDisposable
         Threads = 1,
         FeatureCache = FeatureCache,
     };
+
+    /// <summary>The labelling pipeline over <paramref name="registry"/>'s tasks, with this corpus's feature cache and chunking.</summary>
+    public PretextLabelling Labelling(PretextTaskRegistry registry) =>
+        new(registry, new FeatureExtractor(cache: new FeatureCache(FeatureCache)), SmallChunking) { MaxDegreeOfParallelism = 2 };
 
     /// <summary>Actors 1001–1002 train, 1003 dev, 1004 test: a fixed override, so these tests do not depend on the generated actor split.</summary>
     public TrainingConfig FineTuning(int epochs = 4) => new()
