@@ -68,10 +68,11 @@ public static class LabelReport
 
     /// <summary>
     /// The tasks whose label files hold classes: not a pseudo-class task (clustering), whose files only mark the chunks
-    /// that take part (all "class 0") because its classes come during pre-training.
+    /// that take part (all "class 0") because its classes come during pre-training, and not a regression task, whose
+    /// targets are numbers (class distributions and agreement between classes say nothing about them).
     /// </summary>
     private static IReadOnlyList<string> ClassLabelledTasks(PretextLabellingResult result) =>
-        result.TaskNames.Where(name => result.LabelSets[name].Kind != LabelKind.PseudoClasses).ToList();
+        result.TaskNames.Where(name => result.LabelSets[name].Kind == LabelKind.Classification).ToList();
 
     /// <summary>Per task: clips with usable labels, clips skipped, and (chunk tasks) labelled vs unlabelled chunks of labelled clips.</summary>
     public static Frame<int, string> Coverage(PretextLabellingResult result)
