@@ -63,18 +63,7 @@ public sealed class SingleNodeSlurm : IDisposable
     /// <summary>Runs a Slurm client (squeue, scancel…) on this cluster; returns its exit code and standard output.</summary>
     public (int ExitCode, string Output) Client(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(_tools.GetValueOrDefault(tool) ?? Locate(tool) ?? tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["SLURM_CONF"] = ConfigFile;
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(SlurmStartInfo(_tools.GetValueOrDefault(tool) ?? Locate(tool) ?? tool, arguments))!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
@@ -221,9 +210,10 @@ public sealed class SingleNodeSlurm : IDisposable
         return path;
     }
 
-    private Process StartDaemon(string name, params string[] arguments)
+    /// <summary>A Slurm program with its output captured, pointed at this cluster's slurm.conf.</summary>
+    private ProcessStartInfo SlurmStartInfo(string program, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(_tools[name])
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -234,7 +224,12 @@ public sealed class SingleNodeSlurm : IDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        var process = Process.Start(start)!;
+        return start;
+    }
+
+    private Process StartDaemon(string name, params string[] arguments)
+    {
+        var process = Process.Start(SlurmStartInfo(_tools[name], arguments))!;
         // Drained so a chatty daemon never blocks on a full pipe; its log file has the same.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
