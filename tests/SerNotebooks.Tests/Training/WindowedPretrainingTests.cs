@@ -95,7 +95,11 @@ public sealed class WindowedPretrainingTests(TinyCorpusFixture corpus) : IDispos
                 var values = energy[id].ChunkValues!;
                 for (var k = 0; k < Chunking.ChunkCount; k++)
                 {
-                    Assert.Equal(EnergySpread(features, starts.Length == 1 ? null : starts[w] + k * Chunking.ChunkFrames, k, starts.Length == 1 ? DynamicChunker.Plan(features.Frames, Chunking, extractor.Config.LogMel) : null), values[k], 9);
+                    // A window's chunk k starts k·m frames after the window; a one-window clip keeps its chunk plan.
+                    var first = starts.Length == 1
+                        ? DynamicChunker.Plan(features.Frames, Chunking, extractor.Config.LogMel).Chunks[k].StartFrame
+                        : starts[w] + k * Chunking.ChunkFrames;
+                    Assert.Equal(EnergySpread(features, first), values[k], 9);
                 }
             }
         }
@@ -140,12 +144,11 @@ public sealed class WindowedPretrainingTests(TinyCorpusFixture corpus) : IDispos
         Assert.Throws<ArgumentException>(() => (windowed with { Kind = RunKind.Finetune }).Validate());
     }
 
-    /// <summary>Population standard deviation of frame log-energy over the speech frames of one chunk (NaN under 10 frames), as task 1 defines it.</summary>
-    private static double EnergySpread(FeatureSet features, int? windowChunkStart, int chunk, ChunkPlan? plan)
+    /// <summary>Population standard deviation of frame log-energy over the speech frames of the chunk from <paramref name="firstFrame"/> (NaN under 10 frames), as task 1 defines it.</summary>
+    private static double EnergySpread(FeatureSet features, int firstFrame)
     {
-        var frames = windowChunkStart is { } first
-            ? Enumerable.Range(first, Chunking.ChunkFrames)
-            : Enumerable.Range(plan!.Chunks[chunk].StartFrame, Chunking.ChunkFrames).Where(f => f < features.Frames);
+        // Original frames only: a clip shorter than one chunk is padded with repeats, which the task does not count.
+        var frames = Enumerable.Range(firstFrame, Chunking.ChunkFrames).Where(f => f < features.Frames);
         var speech = frames.Where(f => features.SpeechMask[f]).Select(f => (double)features.LogEnergyDb[f]).ToList();
         if (speech.Count < new EnergyVariationOptions().MinSpeechFrames)
         {
