@@ -13,6 +13,8 @@ var measurements = new Dictionary<string, Action<string[]>>(StringComparer.Ordin
     ["paper-shards"] = ShardBenchmarks.Paper,
     // The paper ablation's projected wall time for a given step time: paper-projection STEP_MS [CLIPS].
     ["paper-projection"] = ShardBenchmarks.Projection,
+    // OpenFace CSV reading as the face tasks read (one thread): openface-read FOLDER [FILES].
+    ["openface-read"] = FaceBenchmarks.Read,
 };
 if (args.Length > 0 && measurements.TryGetValue(args[0], out var measure))
 {

@@ -81,7 +81,7 @@ public static class ReproduceCommand
         };
         var beyond = new Option<bool>("--beyond")
         {
-            Description = "After the ablation, notebook 07's study: the baseline and the best task combination fine-tuned towards the intended labels, the voice raters' soft votes and the penalty matrix (same seeds; tables in <out>/beyond, scored against intended and perceived labels)",
+            Description = "After the ablation, notebook 07's study: the baseline and the best task combination fine-tuned towards the intended labels, the voice raters' soft votes and the penalty matrix (same seeds; tables in <out>/beyond, scored against intended and perceived labels). An experiment with \"targets\" (experiments/demo.json) runs it without this option",
         };
         var probe = new Option<bool>("--probe")
         {
@@ -468,10 +468,11 @@ public static class ReproduceCommand
             using var executor = Executor(request.Jobs);
             var result = Reproduction.Run(plan, corpus, profile, output.FullName, progress, cancellation.Token, executor);
             WriteSummary(console, result);
-            if (request.Beyond)
+            if (request.Beyond || profile.Targets is not null)
             {
-                RunTargetStudy(console, TargetStudy.Create(plan, output.FullName, result.Ablation.Summary, TargetStudy.Best,
-                    FinetuneTarget.BeyondThePaper.Select(n => FinetuneTarget.Parse(n, profile.Penalty)).ToArray()), corpus, profile, progress, executor, cancellation.Token);
+                // With the ablation's workers, before the notebooks: notebook 07 then reads these runs instead of training them one at a time.
+                RunTargetStudy(console, TargetStudy.Create(plan, output.FullName, result.Ablation.Summary, profile.StudyCombinations(), profile.StudyTargets()),
+                    corpus, profile, progress, executor, cancellation.Token);
             }
             return 0;
         }

@@ -98,6 +98,30 @@ public sealed record AblationProfile(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PenaltyLossConfig? Penalty { get; init; }
 
+    /// <summary>
+    /// Notebook 07's study of fine-tuning targets (<see cref="TargetStudy"/>): the targets compared (names as
+    /// <see cref="FinetuneTarget.Parse"/> reads them; the first is the reference of the comparisons). When set,
+    /// <c>sernb reproduce</c> trains the study after the ablation with the same worker processes, and notebook 07 reads
+    /// those runs; null = no study unless <c>--beyond</c> asks for one (<see cref="FinetuneTarget.BeyondThePaper"/>). Left out of
+    /// the JSON when null.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Targets { get; init; }
+
+    /// <summary>
+    /// The study's task combinations: <c>best</c> (the best paper configuration of the ablation's table) or task lists such
+    /// as <c>energy-variation+au-emotion</c>, separated by ';'. Null = <c>best</c>, left out of the JSON.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TargetCombinations { get; init; }
+
+    /// <summary>The study's targets: <see cref="Targets"/>, or <see cref="FinetuneTarget.BeyondThePaper"/> when the experiment names none.</summary>
+    public IReadOnlyList<FinetuneTarget> StudyTargets() =>
+        (Targets ?? FinetuneTarget.BeyondThePaper).Select(name => FinetuneTarget.Parse(name, Penalty)).ToArray();
+
+    /// <summary>The study's combinations: <see cref="TargetCombinations"/>, or <see cref="TargetStudy.Best"/>.</summary>
+    public string StudyCombinations() => string.IsNullOrWhiteSpace(TargetCombinations) ? TargetStudy.Best : TargetCombinations;
+
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";
 
@@ -213,6 +237,14 @@ public sealed record AblationProfile(
         Model.Validate();
         Chunking.Validate();
         Penalty?.Validate();
+        if (Targets is not null)
+        {
+            var targets = Targets.Select(name => FinetuneTarget.Parse(name, Penalty).Name).ToList();
+            if (targets.Count < 2 || targets.Distinct(StringComparer.Ordinal).Count() != targets.Count)
+            {
+                throw new ArgumentException($"targets must name at least two different fine-tuning targets, got [{string.Join(", ", Targets)}]");
+            }
+        }
     }
 
     private static string ReadEmbedded(string name)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -30,37 +31,69 @@ public static partial class OpenFaceCsvReader
         // (a run killed mid-write leaves a truncated last row) would make Deedle reject the whole file: they are
         // set aside here as per-frame problems, and the original line numbers are kept for every other message.
         var lines = File.ReadAllLines(path);
-        var headerFields = lines[0].Count(ch => ch == ',') + 1;
-        var kept = new StringBuilder(lines[0]).Append('\n');
+        var header = lines[0].Split(',');
+        var headerFields = header.Length;
+        // Deedle parses the columns a caller reads, not all of them: an OpenFace 2.x file has about 700 (gaze, pose,
+        // 3D landmarks, …) and a face task needs 2 to 140, so parsing the rest cost most of a corpus's labelling time.
+        var projection = Projection(path, header, columns);
+        // The projected text goes to Deedle through pooled buffers: a file-sized string and byte array per file
+        // land on the large-object heap, and with files read in parallel their gen-2 collections stalled every thread.
+        var chars = ArrayPool<char>.Shared.Rent(lines.Sum(line => line.Length + 1));
+        var length = 0;
+        void Append(ReadOnlySpan<char> text)
+        {
+            text.CopyTo(chars.AsSpan(length));
+            length += text.Length;
+        }
         var lineNumbers = new List<int>(lines.Length);
         var ragged = new List<FrameProblem>();
-        for (var i = 1; i < lines.Length; i++)
+        var fields = new string[headerFields];
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
+            if (i > 0 && string.IsNullOrWhiteSpace(lines[i]))
             {
                 continue;
             }
-            var fields = lines[i].Count(ch => ch == ',') + 1;
-            if (fields != headerFields)
+            var count = i == 0 ? headerFields : lines[i].Count(ch => ch == ',') + 1;
+            if (count != headerFields)
             {
                 ragged.Add(new FrameProblem(i + 1, null, FrameProblemKind.MissingValue,
-                    $"row has {fields} fields, the header has {headerFields} (truncated or malformed line)"));
+                    $"row has {count} fields, the header has {headerFields} (truncated or malformed line)"));
                 continue;
             }
-            kept.Append(lines[i]).Append('\n');
-            lineNumbers.Add(i + 1);
+            Split(lines[i], fields);
+            for (var p = 0; p < projection.Length; p++)
+            {
+                if (p > 0)
+                {
+                    Append(",");
+                }
+                Append(fields[projection[p]]);
+            }
+            Append("\n");
+            if (i > 0)
+            {
+                lineNumbers.Add(i + 1);
+            }
         }
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(length));
         Frame<int, string> frame;
         try
         {
+            var byteCount = Encoding.UTF8.GetBytes(chars, 0, length, bytes, 0);
             // All columns as strings: we parse numbers ourselves so that one bad cell drops one frame with a
             // reason instead of turning a whole column into text or failing the file.
-            using var text = new MemoryStream(Encoding.UTF8.GetBytes(kept.ToString()));
+            using var text = new MemoryStream(bytes, 0, byteCount, writable: false);
             frame = Frame.ReadCsv(text, hasHeaders: true, inferTypes: false, separators: ",", missingValues: [""]);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             throw new OpenFaceFormatException(path, $"not a readable CSV: {error.Message}", error);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
         }
         return Convert(path, frame, columns, lineNumbers, ragged);
     }
@@ -72,27 +105,7 @@ public static partial class OpenFaceCsvReader
         {
             byName.TryAdd(key.Trim(), key);
         }
-        var needed = new List<string> { "timestamp" };
-        if (request.TrackingQuality)
-        {
-            needed.AddRange(["success", "confidence"]);
-        }
-        if (request.Landmarks)
-        {
-            needed.AddRange(Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => $"x_{i}"));
-            needed.AddRange(Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => $"y_{i}"));
-        }
-        needed.AddRange(request.AuIntensities.Select(au => $"{au}_r"));
-        needed.AddRange(request.AuPresences.Select(au => $"{au}_c"));
-        needed = needed.Distinct().ToList();
-        var absent = needed.Where(name => !byName.ContainsKey(name)).ToList();
-        if (absent.Count > 0)
-        {
-            var shown = string.Join(", ", absent.Take(6)) + (absent.Count > 6 ? $" and {absent.Count - 6} more" : "");
-            throw new OpenFaceFormatException(path,
-                $"missing column{(absent.Count == 1 ? "" : "s")} {shown} (header has {byName.Count} columns; " +
-                "run FeatureExtraction with -2Dfp -pose -aus)");
-        }
+        var needed = NeededColumns(request);
         var rows = frame.RowCount;
         if (rows == 0 && ragged.Count == 0)
         {
@@ -180,6 +193,66 @@ public static partial class OpenFaceCsvReader
 
         problems.Sort((a, b) => a.Line.CompareTo(b.Line));
         return Build(path, request, rows + ragged.Count, kept, index, problems, optionalAus);
+    }
+
+    /// <summary>The columns <paramref name="request"/> cannot do without, in the order their values are kept.</summary>
+    private static List<string> NeededColumns(OpenFaceColumns request)
+    {
+        var needed = new List<string> { "timestamp" };
+        if (request.TrackingQuality)
+        {
+            needed.AddRange(["success", "confidence"]);
+        }
+        if (request.Landmarks)
+        {
+            needed.AddRange(Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => $"x_{i}"));
+            needed.AddRange(Enumerable.Range(0, OpenFaceTrack.LandmarkCount).Select(i => $"y_{i}"));
+        }
+        needed.AddRange(request.AuIntensities.Select(au => $"{au}_r"));
+        needed.AddRange(request.AuPresences.Select(au => $"{au}_c"));
+        return needed.Distinct().ToList();
+    }
+
+    /// <summary>
+    /// The header positions the request reads, in file order: the needed columns, <c>frame</c> and <c>face_id</c> when
+    /// present, and every AU column with <see cref="OpenFaceColumns.AllActionUnits"/>. A name is matched without its
+    /// surrounding spaces (OpenFace 2.0/2.1 write ", "); a repeated name is read from its first position.
+    /// </summary>
+    /// <exception cref="OpenFaceFormatException">A needed column is absent.</exception>
+    private static int[] Projection(string path, string[] header, OpenFaceColumns request)
+    {
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++)
+        {
+            positions.TryAdd(header[i].Trim(), i);
+        }
+        var needed = NeededColumns(request);
+        var absent = needed.Where(name => !positions.ContainsKey(name)).ToList();
+        if (absent.Count > 0)
+        {
+            var shown = string.Join(", ", absent.Take(6)) + (absent.Count > 6 ? $" and {absent.Count - 6} more" : "");
+            throw new OpenFaceFormatException(path,
+                $"missing column{(absent.Count == 1 ? "" : "s")} {shown} (header has {positions.Count} columns; " +
+                "run FeatureExtraction with -2Dfp -pose -aus)");
+        }
+        return positions
+            .Where(p => needed.Contains(p.Key) || p.Key is "frame" or "face_id" || (request.AllActionUnits && AuColumn().IsMatch(p.Key)))
+            .Select(p => p.Value)
+            .Order()
+            .ToArray();
+    }
+
+    /// <summary>Splits a line whose field count is already known to be <c>fields.Length</c> (OpenFace writes no quotes).</summary>
+    private static void Split(string line, string[] fields)
+    {
+        var start = 0;
+        for (var f = 0; f < fields.Length - 1; f++)
+        {
+            var comma = line.IndexOf(',', start);
+            fields[f] = line[start..comma];
+            start = comma + 1;
+        }
+        fields[^1] = line[start..];
     }
 
     private static OpenFaceTrack Build(string path, OpenFaceColumns request, int rows,

@@ -117,6 +117,19 @@ public sealed class NotebookExperiment
     }
 
     /// <summary>
+    /// The label sets a pre-training run of this experiment trains on, one per task of <paramref name="config"/>: the
+    /// ablation's labels in <c>&lt;runs&gt;/labels/</c> (<see cref="AblationLabels"/>), made there first when no run has made
+    /// them yet, so that a notebook shows the very labels the runs use and <c>RunAblation</c> reuses what it made.
+    /// </summary>
+    public IReadOnlyDictionary<string, PretextLabelSet> RunLabelSets(TrainingConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var directory = AblationLabels.Ensure(OutputDirectory, Plan.LabellingTasks, config, null, Plan.Registry,
+            message => Log($"labels: {message}"), cancellationToken);
+        return config.Tasks.ToDictionary(t => t.Name, t => PretextLabelSetFile.Read(directory, t.Name), StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Runs the ablation into <see cref="OutputDirectory"/>: every finished run is reused (nothing is trained
     /// twice), a missing or interrupted one is trained; then the tables and charts are written.
     /// </summary>
@@ -129,14 +142,17 @@ public sealed class NotebookExperiment
 
     /// <summary>
     /// Notebook 07's study of fine-tuning targets over this experiment's runs (<see cref="Ablation.TargetStudy.Create"/>):
-    /// <paramref name="combinations"/> ("best" or <c>a+b</c> lists separated by ';') and <paramref name="targets"/>
-    /// (null or blank: <see cref="FinetuneTarget.BeyondThePaper"/>). "best" reads the main ablation's table when all its runs have finished.
+    /// <paramref name="combinations"/> ("best" or <c>a+b</c> lists separated by ';'; null or blank: the experiment's
+    /// <see cref="AblationProfile.TargetCombinations"/>, else "best") and <paramref name="targets"/> (null or blank: the experiment's
+    /// <see cref="AblationProfile.Targets"/>, else <see cref="FinetuneTarget.BeyondThePaper"/>), so that with the defaults it is the
+    /// study <c>sernb reproduce</c> trained. "best" reads the main ablation's table when all its runs have finished.
     /// </summary>
-    public TargetStudy TargetStudy(string combinations = Ablation.TargetStudy.Best, string? targets = null)
+    public TargetStudy TargetStudy(string? combinations = null, string? targets = null)
     {
-        targets = string.IsNullOrWhiteSpace(targets) ? string.Join(',', FinetuneTarget.BeyondThePaper) : targets;
         var mainSummary = this.UnfinishedRuns().Count == 0 ? LoadResults().Summary : null;
-        return Ablation.TargetStudy.Create(Plan, OutputDirectory, mainSummary, combinations, FinetuneTarget.ParseList(targets, Profile.Penalty));
+        return Ablation.TargetStudy.Create(Plan, OutputDirectory, mainSummary,
+            string.IsNullOrWhiteSpace(combinations) ? Profile.StudyCombinations() : combinations,
+            string.IsNullOrWhiteSpace(targets) ? Profile.StudyTargets() : FinetuneTarget.ParseList(targets, Profile.Penalty));
     }
 
     /// <summary>Trains the study's missing runs (finished runs are reused) and writes its tables to <see cref="Ablation.TargetStudy.TablesDirectory"/>.</summary>

@@ -36,6 +36,10 @@ public class ExperimentFileTests
         // The demo trains on each clip's chunk plan (its measured results); the paper profile pre-trains on windows.
         Assert.Null(demo.PretrainWindowing);
         Assert.Equal(SerNotebooks.Features.Shards.ShardWindowing.Windows, AblationProfile.Paper.PretrainWindowing);
+        // README's main command trains notebook 07's study too (in the worker pool, before the notebooks).
+        Assert.Equal(["intended", "soft-voice", "penalty"], demo.StudyTargets().Select(t => t.Name));
+        Assert.Equal(TargetStudy.Best, demo.StudyCombinations());
+        Assert.Null(AblationProfile.Tiny.Targets);
         // Fields a file leaves out take the model's defaults.
         Assert.Equal(new SerNotebooks.Models.ModelConfig(), AblationProfile.Paper.Model);
     }
@@ -87,6 +91,8 @@ public class ExperimentFileTests
     [InlineData("\"batchSize\": 8", "\"batchSize\": 0", "batchSize")]
     [InlineData("\"learningRate\": 0.003", "\"learningRate\": -1", "learningRate")]
     [InlineData("\"demoCorpus\": \"tiny\"", "\"demoCorpus\": \"huge\"", "line")]
+    [InlineData("\"labels\": \"intended\"", "\"targets\": [\"intended\"]", "targets must name at least two different")]
+    [InlineData("\"labels\": \"intended\"", "\"targets\": [\"intended\", \"perceived\"]", "fine-tuning target 'perceived'")]
     public void ABadFieldIsRefusedNamingTheFileAndTheField(string original, string broken, string expected)
     {
         using var folder = new TestWav.TempFolder();

@@ -97,6 +97,46 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnExperimentWithTargetsTrainsNotebook07sStudyAfterTheAblationAndTheNotebookReusesIt()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "targets.json");
+        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\"", "\"name\": \"tiny-targets\", \"targets\": [\"intended\", \"soft-voice\"]", StringComparison.Ordinal)
+            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+        var output = Path.Combine(_root, "out");
+
+        var (exit, text) = Invoke(["reproduce", "--experiment", file, "--no-notebooks", "--jobs", "1", "--out", output]);
+
+        Assert.True(exit == 0, text);
+        // No --beyond: the experiment's "targets" ask for the study. The baseline and the best configuration × soft-voice are
+        // new; their intended runs and the best configuration's pre-training are the ablation's.
+        Assert.Contains("beyond the paper: 2 configurations × 2 targets × 1 seed(s)", text);
+        Assert.Contains("trained 2 run(s), reused 3", text);
+        Assert.True(File.Exists(Path.Combine(output, "beyond", AblationRunner.SummaryFileName)), text);
+        // Notebook 07 with its default parameters resolves to the same study and only reads it.
+        var experiment = SerNotebooks.Notebooks.NotebookExperiment.Open(profile: file, seeds: 1, runs: output, log: _ => { });
+        var study = experiment.TargetStudy();
+        Assert.Equal(["intended", "soft-voice"], study.Plan.Targets.Select(t => t.Name));
+        var result = experiment.RunTargetStudy(study);
+        Assert.Equal((0, 5), (result.TrainedRuns, result.SkippedRuns));
+
+        // Notebook 05's labels are the ones the runs trained on, read from the ablation's labels folder, not made again.
+        var labelFolders = Directory.GetDirectories(Path.Combine(output, AblationLabels.FolderName));
+        var config = AblationRunner.PretrainingConfig(experiment.Plan.Pretraining.MaxBy(p => p.Tasks.Count)!, experiment.Corpus, experiment.Profile);
+        var sets = experiment.RunLabelSets(config);
+        Assert.Equal(labelFolders, Directory.GetDirectories(Path.Combine(output, AblationLabels.FolderName)));
+        Assert.Equal(config.Tasks.Select(t => t.Name), sets.Keys);
+        var copy = Path.Combine(_root, "labels-copy");
+        foreach (var set in sets.Values)
+        {
+            SerNotebooks.Pretext.PretextLabelSetFile.Write(set, copy);
+            Assert.Equal(File.ReadAllText(SerNotebooks.Pretext.PretextLabelSetFile.CsvPath(Assert.Single(labelFolders), set.TaskName)),
+                File.ReadAllText(SerNotebooks.Pretext.PretextLabelSetFile.CsvPath(copy, set.TaskName)));
+        }
+    }
+
+    [Fact]
     public void TheClusteringTaskReproducesWithEnergyVariationAsAnOptInTask()
     {
         string[] tasks = ["energy-variation", "clustering"];

@@ -70,6 +70,24 @@ public sealed class OpenFaceCsvReaderTests : IDisposable
     }
 
     [Fact]
+    public void OnlyTheRequestedColumnsAreParsedSoAnUnreadColumnCannotSpoilTheFile()
+    {
+        // OpenFace writes ~700 columns and a task reads 2 to 140; a stray quote in one nobody reads (pose_Tx here) would
+        // make the CSV parser run a quoted field across the rest of the file if every column were parsed.
+        var lines = FaceTestData.CsvText(FaceTestData.Frames(3, 30, t => 0)).TrimEnd('\n').Split('\n');
+        lines[2] = ReplaceField(lines[2], 5, "\"12.5");
+        var path = Path.Combine(_folder, "stray-quote.csv");
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+
+        var track = OpenFaceCsvReader.Read(path, LandmarksAndAus);
+
+        Assert.Equal([1, 2, 3], track.FrameNumbers);
+        Assert.Empty(track.Problems);
+        // Asking for every AU column reads those too, still without the unread ones.
+        Assert.Equal(18, OpenFaceCsvReader.Read(path, LandmarksAndAus with { AllActionUnits = true }).AuPresence.Count);
+    }
+
+    [Fact]
     public void MissingColumnNamesTheFileAndTheColumn()
     {
         File.WriteAllText(Path.Combine(_folder, "aus-only.csv"), "frame, timestamp, success, confidence, AU06_c\n1, 0.000, 1, 0.98, 1\n");
