@@ -503,7 +503,7 @@ public static class ReproduceCommand
             console.MarkupLineInterpolated($"[bold]target {group.Target?.Name}[/], scored against the intended labels");
             WriteSummaryTable(console, group.Summary);
         }
-        console.MarkupLineInterpolated($"beyond-the-paper tables (intended and perceived references): {study.TablesDirectory}; trained {result.TrainedRuns} run(s), reused {result.SkippedRuns}");
+        console.MarkupLineInterpolated($"beyond-the-paper tables (intended and perceived references) and charts: {study.TablesDirectory}; trained {result.TrainedRuns} run(s), reused {result.SkippedRuns}");
     }
 
     private static void WriteSummary(IAnsiConsole console, ReproductionResult result)

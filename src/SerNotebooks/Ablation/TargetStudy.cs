@@ -39,8 +39,8 @@ public sealed class TargetStudy
 
     /// <summary>
     /// The study over <paramref name="main"/>'s tasks, seeds and protocol. <paramref name="combinations"/> are
-    /// <c>a+b</c> task lists separated by ';' (any task registered in the main plan's registry, so a new pretext task is
-    /// one more entry), or <see cref="Best"/>: the best paper configuration of <paramref name="mainSummary"/>; without a
+    /// <c>a+b</c> task lists separated by ';' (any task registered in the main plan's registry, opt-in ones included, so a
+    /// new pretext task is one more entry), or <see cref="Best"/>: the best paper configuration of <paramref name="mainSummary"/>; without a
     /// summary (the main ablation has not finished) the combination of all the main plan's tasks stands in for it.
     /// </summary>
     /// <exception cref="ArgumentException">No combination, an unknown task or no target.</exception>
@@ -71,10 +71,11 @@ public sealed class TargetStudy
         {
             throw new ArgumentException($"no pretext combination: give '{Best}' or task lists such as energy-variation+au-emotion, separated by ';'", nameof(combinations));
         }
-        var unknown = chosen.SelectMany(c => c).Where(t => !main.Registry.PretextTaskNames.Contains(t, StringComparer.Ordinal)).Distinct().ToList();
+        // Opt-in tasks (clustering, facial-activation-regression) join by name, as in `--tasks`.
+        var unknown = chosen.SelectMany(c => c).Where(t => !main.Registry.SelectableTaskNames.Contains(t, StringComparer.Ordinal)).Distinct().ToList();
         if (unknown.Count > 0)
         {
-            throw new ArgumentException($"unknown pretext task(s) {string.Join(", ", unknown)}; registered: {string.Join(", ", main.Registry.PretextTaskNames)}", nameof(combinations));
+            throw new ArgumentException($"unknown pretext task(s) {string.Join(", ", unknown)}; registered: {string.Join(", ", main.Registry.SelectableTaskNames)}", nameof(combinations));
         }
         // The main plan's task order names the combinations, so they share its pre-training folders.
         var tasks = main.Tasks.Concat(chosen.SelectMany(c => c)).Distinct(StringComparer.Ordinal).ToArray();
@@ -85,12 +86,16 @@ public sealed class TargetStudy
 
     /// <summary>
     /// Trains the study's missing runs (finished ones, the main ablation's included, are reused) and writes its tables
-    /// to <see cref="TablesDirectory"/>.
+    /// to <see cref="TablesDirectory"/> and its charts to <c>charts/</c> there (<see cref="TargetStudyCharts"/>).
     /// </summary>
     public AblationResult Run(AblationCorpus corpus, AblationProfile profile, IProgress<AblationProgress>? progress = null,
-        CancellationToken cancellationToken = default, IRunExecutor? executor = null) =>
-        AblationRunner.Run(Plan, corpus, profile, OutputDirectory, progress: progress, cancellationToken: cancellationToken, executor: executor,
+        CancellationToken cancellationToken = default, IRunExecutor? executor = null)
+    {
+        var result = AblationRunner.Run(Plan, corpus, profile, OutputDirectory, progress: progress, cancellationToken: cancellationToken, executor: executor,
             tablesDirectory: TablesDirectory);
+        TargetStudyCharts.Write(this, result);
+        return result;
+    }
 
     /// <summary>The tables recomputed from the finished runs (nothing trained).</summary>
     public AblationResult LoadResults() => AblationRunner.WriteTables(Plan, OutputDirectory, TablesDirectory);

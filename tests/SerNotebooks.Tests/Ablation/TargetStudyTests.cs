@@ -65,7 +65,13 @@ public sealed class TargetStudyTests : IDisposable
         Assert.Contains("optimistic", study.Choice);
         Assert.Equal([AblationPlan.Baseline, "energy-variation+facial-activation+au-emotion"], fallback.Plan.Configurations);
         Assert.Contains("not finished", fallback.Choice);
-        Assert.Throws<ArgumentException>(() => TargetStudy.Create(main, _root, null, "best;clustering", [FinetuneTarget.Intended]));
+        // Opt-in tasks join by name, with pre-training runs of their own; a name nobody registered is refused.
+        var optIn = TargetStudy.Create(main, _root, summary, "best;clustering;facial-activation-regression", [FinetuneTarget.Intended]);
+        Assert.Equal([AblationPlan.Baseline, "clustering", "facial-activation-regression", "energy-variation+au-emotion"], optIn.Plan.Configurations);
+        Assert.Equal(["clustering-seed1", "clustering-seed2"], optIn.Plan.Pretraining.Where(p => p.Combination == "clustering").Select(p => Path.GetFileName(p.RelativeDirectory)));
+        var unknown = Assert.Throws<ArgumentException>(() => TargetStudy.Create(main, _root, null, "best;no-such-task", [FinetuneTarget.Intended]));
+        Assert.Contains("no-such-task", unknown.Message);
+        Assert.Contains("clustering", unknown.Message);
     }
 
     [Fact]
@@ -93,5 +99,12 @@ public sealed class TargetStudyTests : IDisposable
         Assert.Equal(["intended", "penalty"], comparison.Configurations.Select(c => c.Configuration));
         var matrix = PenaltyMatrix.OfRun(study.RunDirectory(AblationPlan.Baseline, 1, "penalty"));
         Assert.True(matrix.Clips > 0);
+        // Charts beside the tables, as the main ablation's: by target (intended and each perceived reference), the change
+        // versus the intended target per configuration, the penalty matrix; self-contained.
+        var charts = Directory.GetFiles(Path.Combine(study.TablesDirectory, Reproduction.ChartsFolder), "*.html").Select(Path.GetFileName).Order().ToArray();
+        string[] expected = ["delta-vs-intended-baseline.html", "delta-vs-intended-energy-variation.html", "macro-f1-by-target.html",
+            .. result.Groups[0].Perceived.Keys.Select(r => $"macro-f1-by-target-{r}.html"), "penalty-matrix.html"];
+        Assert.Equal(expected.Order(), charts);
+        Assert.All(charts, chart => Assert.Null(SerNotebooks.Charts.ChartFile.ExternalScriptSource(File.ReadAllText(Path.Combine(study.TablesDirectory, Reproduction.ChartsFolder, chart!)))));
     }
 }
