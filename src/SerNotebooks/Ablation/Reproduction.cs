@@ -92,44 +92,36 @@ public static class Reproduction
     /// <summary>Grouped macro P/R/F1 with error bars, Δ vs baseline, per-class F1, confusion heatmaps, and dev macro-F1 curves.</summary>
     public static IReadOnlyList<string> WriteCharts(AblationPlan plan, AblationResult ablation, string outputDirectory)
     {
-        var folder = Path.Combine(Path.GetFullPath(outputDirectory), ChartsFolder);
-        Directory.CreateDirectory(folder);
-        var written = new List<string>();
-        void Save(Plotly.NET.GenericChart chart, string name, string title)
-        {
-            var path = Path.Combine(folder, name);
-            ChartFile.SaveSelfContained(chart, path, title);
-            written.Add(path);
-        }
-        Save(EvaluationCharts.MacroScores(ablation.Summary), "macro-scores.html", "Macro precision, recall and F1 per configuration");
-        Save(EvaluationCharts.DeltaVersusBaseline(ablation.Summary, relative: true), "delta-vs-baseline.html", "Change vs the baseline");
-        Save(EvaluationCharts.PerClassF1(ablation.Summary), "per-class-f1.html", "Per-class F1");
+        var charts = new ChartFolder(Path.Combine(Path.GetFullPath(outputDirectory), ChartsFolder));
+        charts.Save(EvaluationCharts.MacroScores(ablation.Summary), "macro-scores.html", "Macro precision, recall and F1 per configuration");
+        charts.Save(EvaluationCharts.DeltaVersusBaseline(ablation.Summary, relative: true), "delta-vs-baseline.html", "Change vs the baseline");
+        charts.Save(EvaluationCharts.PerClassF1(ablation.Summary), "per-class-f1.html", "Per-class F1");
         foreach (var mode in plan.Modes.Where(_ => plan.LabelFractions.Count > 1))
         {
             var name = FinetuneModes.Name(mode);
             var curve = ablation.Groups.Where(g => g.Mode == mode).Select(g => (g.LabelFraction, g.Summary)).ToList();
-            Save(LabelEfficiencyChart.Create(curve, title: $"Label efficiency ({name}): macro-F1 vs labelled fraction of the training clips (mean ± std over {Pooled(plan, plan.Seeds.Count)})"),
+            charts.Save(LabelEfficiencyChart.Create(curve, title: $"Label efficiency ({name}): macro-F1 vs labelled fraction of the training clips (mean ± std over {Pooled(plan, plan.Seeds.Count)})"),
                 $"label-efficiency{(mode == FinetuneMode.Full ? "" : "-" + name)}.html", $"Label efficiency ({name})");
         }
         if (plan.Modes.Count > 1)
         {
             var sideBySide = ablation.Groups.Where(g => g.LabelFraction == plan.HeadlineFraction).Select(g => (FinetuneModes.Name(g.Mode), g.Summary)).ToList();
-            Save(ProbeComparisonChart.Create(sideBySide), "full-vs-probe.html", "Full fine-tuning vs linear probe");
+            charts.Save(ProbeComparisonChart.Create(sideBySide), "full-vs-probe.html", "Full fine-tuning vs linear probe");
         }
         var root = Path.GetFullPath(outputDirectory);
         foreach (var configuration in plan.Configurations)
         {
             var report = PooledReport(plan, root, configuration);
             var runs = Headline(plan).Count(f => f.Configuration == configuration);
-            Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs)})"),
+            charts.Save(EvaluationCharts.ConfusionMatrixHeatmap(report.Confusion, rowNormalised: true, title: $"{configuration}: confusion (rows = true class, pooled over {Pooled(plan, runs)})"),
                 $"confusion-{configuration}.html", $"Confusion matrix: {configuration}");
         }
         var histories = plan.Finetuning.ToDictionary(
             f => $"{f.Configuration} seed {f.Seed}{(f.Fold is null ? "" : $" {(f.Session ? "session" : "fold")} {f.Fold}")}" +
                 $"{(f.LabelFraction < 1 ? $" fraction {f.LabelFractionName}" : "")}{(f.Mode == FinetuneMode.Probe ? " probe" : "")}",
             f => TrainingHistory.ReadCsv(new RunFolder(Path.Combine(root, f.RelativeDirectory)).MetricsCsvPath));
-        Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
-        return written;
+        charts.Save(EvaluationCharts.TrainingCurves(histories, "dev_macro_f1", "Fine-tuning: dev macro-F1 per epoch"), "training-curves.html", "Fine-tuning curves");
+        return charts.Written;
     }
 
     /// <summary>

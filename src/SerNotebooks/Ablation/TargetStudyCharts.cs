@@ -15,40 +15,32 @@ public static class TargetStudyCharts
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(result);
-        var folder = Path.Combine(study.TablesDirectory, Reproduction.ChartsFolder);
-        Directory.CreateDirectory(folder);
-        var written = new List<string>();
-        void Save(Plotly.NET.GenericChart chart, string name, string title)
-        {
-            var path = Path.Combine(folder, name);
-            ChartFile.SaveSelfContained(chart, path, title);
-            written.Add(path);
-        }
+        var charts = new ChartFolder(Path.Combine(study.TablesDirectory, Reproduction.ChartsFolder));
         var groups = result.Groups.Where(g => g.Target is not null).ToList();
         if (groups.Count == 0)
         {
-            return written;
+            return charts.Written;
         }
-        Save(ProbeComparisonChart.Create(groups.Select(g => (g.Target!.Name, g.Summary)).ToList(),
+        charts.Save(ProbeComparisonChart.Create(groups.Select(g => (g.Target!.Name, g.Summary)).ToList(),
                 title: "Macro-F1 against the intended labels, by fine-tuning target (mean ± std over seeds)"),
             "macro-f1-by-target.html", "Macro-F1 by fine-tuning target (intended labels)");
         foreach (var reference in groups.SelectMany(g => g.Perceived.Keys).Distinct(StringComparer.Ordinal))
         {
-            Save(ProbeComparisonChart.Create(groups.Where(g => g.Perceived.ContainsKey(reference)).Select(g => (g.Target!.Name, g.Perceived[reference])).ToList(),
+            charts.Save(ProbeComparisonChart.Create(groups.Where(g => g.Perceived.ContainsKey(reference)).Select(g => (g.Target!.Name, g.Perceived[reference])).ToList(),
                     title: $"Macro-F1 against {reference}, by fine-tuning target (mean ± std over seeds)"),
                 $"macro-f1-by-target-{reference}.html", $"Macro-F1 by fine-tuning target ({reference})");
         }
         foreach (var (configuration, comparison) in TargetStudy.CompareTargets(result))
         {
-            Save(EvaluationCharts.DeltaVersusBaseline(comparison, relative: true,
+            charts.Save(EvaluationCharts.DeltaVersusBaseline(comparison, relative: true,
                     title: $"{configuration}: change in macro scores versus the {comparison.Baseline} target (%)"),
                 $"delta-vs-{comparison.Baseline}-{configuration}.html", $"{configuration}: change versus {comparison.Baseline}");
         }
         if (study.Plan.Targets.FirstOrDefault(t => t.Penalty is not null) is { } penalty)
         {
             var run = study.RunDirectory(AblationPlan.Baseline, study.Plan.Seeds[0], penalty.Name, study.Plan.Folds == 0 ? null : 1);
-            Save(PenaltyMatrixChart.Heatmap(PenaltyMatrix.OfRun(run)), "penalty-matrix.html", "Penalty matrix (the baseline's first penalty run)");
+            charts.Save(PenaltyMatrixChart.Heatmap(PenaltyMatrix.OfRun(run)), "penalty-matrix.html", "Penalty matrix (the baseline's first penalty run)");
         }
-        return written;
+        return charts.Written;
     }
 }

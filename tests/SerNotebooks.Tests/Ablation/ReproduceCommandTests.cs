@@ -76,11 +76,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void AnExperimentFileRunsAsItsOwnExperimentAndTheResultsFolderKeepsACopy()
     {
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "one-seed.json");
-        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
-            .Replace("\"name\": \"tiny\"", "\"name\": \"tiny-one-seed\"", StringComparison.Ordinal)
-            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+        var file = OneSeedTinyExperiment("tiny-one-seed");
         var output = Path.Combine(_root, "out");
 
         var (exit, text) = Invoke(["reproduce", "--experiment", file, "--no-notebooks", "--out", output]);
@@ -99,11 +95,7 @@ public sealed class ReproduceCommandTests : IDisposable
     [Fact]
     public void AnExperimentWithTargetsTrainsNotebook07sStudyAfterTheAblationAndTheNotebookReusesIt()
     {
-        Directory.CreateDirectory(_root);
-        var file = Path.Combine(_root, "targets.json");
-        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
-            .Replace("\"name\": \"tiny\"", "\"name\": \"tiny-targets\", \"targets\": [\"intended\", \"soft-voice\"]", StringComparison.Ordinal)
-            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+        var file = OneSeedTinyExperiment("tiny-targets", "\"targets\": [\"intended\", \"soft-voice\"]");
         var output = Path.Combine(_root, "out");
 
         var (exit, text) = Invoke(["reproduce", "--experiment", file, "--no-notebooks", "--jobs", "1", "--out", output]);
@@ -175,6 +167,17 @@ public sealed class ReproduceCommandTests : IDisposable
         (exit, output) = Invoke(["reproduce", "--profile", "tiny", "--folds", "2", "--out", _root]);
         Assert.Equal(1, exit);
         Assert.Contains("--folds must be at least 3", output);
+    }
+
+    /// <summary>experiments/tiny.json with one seed, named <paramref name="name"/>, plus <paramref name="fields"/>, written into the test folder.</summary>
+    private string OneSeedTinyExperiment(string name, string? fields = null)
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, name + ".json");
+        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
+            .Replace("\"name\": \"tiny\"", $"\"name\": \"{name}\"{(fields is null ? "" : ", " + fields)}", StringComparison.Ordinal)
+            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+        return file;
     }
 
     private static (int Exit, string Output) Invoke(string[] args) => CliHarness.Run(ReproduceCommand.Create, args);

@@ -135,6 +135,30 @@ public sealed class NotebookSuiteTests(NotebookSuiteRun suite, ITestOutputHelper
         Assert.Empty(chromium.BlockedRequests);
     }
 
+    [Fact]
+    public async Task TheRunsFoldersStandaloneChartsDrawOfflineInChromium()
+    {
+        Assert.True(suite.ExitCode == 0, suite.ConsoleOutput);
+        // The ablation's charts (notebook 05) and the target study's (notebook 07), as a reader opens them from the folder.
+        var charts = new[] { Path.Combine(suite.RunsFolder, "charts"), Path.Combine(suite.RunsFolder, "beyond", "charts") }
+            .SelectMany(folder => Directory.GetFiles(folder, "*.html")).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(charts, c => c.Contains("beyond", StringComparison.Ordinal) && c.EndsWith("penalty-matrix.html", StringComparison.Ordinal));
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.Context.NewPageAsync();
+        var pageErrors = new List<string>();
+        page.PageError += (_, error) => pageErrors.Add($"{page.Url}: {error}");
+        foreach (var chart in charts)
+        {
+            await page.GotoAsync(new Uri(chart).AbsoluteUri);
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", null, new() { Timeout = 60_000 });
+        }
+        log.WriteLine($"{charts.Count} standalone chart(s) drawn");
+
+        Assert.Empty(pageErrors);
+        Assert.Empty(chromium.BlockedRequests);
+    }
+
     private static string Kind(JsonNode? cell) => cell!["cell_type"]!.GetValue<string>();
 
     private static IReadOnlyList<string> Tags(JsonNode? cell) =>
