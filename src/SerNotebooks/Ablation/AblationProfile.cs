@@ -88,7 +88,7 @@ public sealed record AblationProfile(
 
     /// <summary>
     /// Fine-tuning's training target for every configuration (TrainingConfig.Labels: <c>intended</c>, <c>perceived-voice</c>,
-    /// <c>perceived-av</c>, <c>soft-voice</c>, <c>soft-av</c>); <c>intended</c> is left out of the JSON, so experiment files
+    /// <c>perceived-av</c>, <c>soft-voice</c>, <c>soft-av</c>, <c>multi-voice</c>, <c>multi-av</c>); <c>intended</c> is left out of the JSON, so experiment files
     /// written before the field existed stay the same.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]

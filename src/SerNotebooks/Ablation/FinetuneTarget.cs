@@ -7,7 +7,7 @@ namespace SerNotebooks.Ablation;
 /// (TrainingConfig.Labels) and an optional penalty-matrix term (TrainingConfig.Penalty). Pre-training never sees
 /// it, so every target of a configuration starts from the same pre-trained encoder.
 /// </summary>
-/// <param name="Name">intended, perceived-voice, perceived-av, soft-voice, soft-av or penalty (tables and folder suffixes).</param>
+/// <param name="Name">intended, perceived-voice, perceived-av, soft-voice, soft-av, multi-voice, multi-av or penalty (tables and folder suffixes).</param>
 /// <param name="Labels">The fine-tuning labels.</param>
 /// <param name="Penalty">The penalty term; null = the plain loss.</param>
 public sealed record FinetuneTarget(string Name, FinetuneLabels Labels, PenaltyLossConfig? Penalty)

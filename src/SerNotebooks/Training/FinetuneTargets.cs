@@ -24,8 +24,8 @@ internal sealed class FinetuneTargets : IDisposable
 
     public FinetuneLabels Labels { get; }
 
-    /// <summary>True for the vote-distribution targets (KL divergence); false for hard labels (cross-entropy).</summary>
-    public bool Soft => Labels is FinetuneLabels.SoftVoice or FinetuneLabels.SoftAv;
+    /// <summary>The loss <see cref="Labels"/> train with: KL for vote distributions, binary cross-entropy for multi-label, else cross-entropy.</summary>
+    public TargetLoss Loss => TargetDistributionLoss.LossOf(Labels);
 
     /// <summary>float32 [clips, K]; an all-zero row = no target.</summary>
     public Tensor Distributions { get; }
@@ -40,7 +40,7 @@ internal sealed class FinetuneTargets : IDisposable
 
     /// <summary>The rating modality whose votes a target (and the penalty matrix) uses: voice-only unless the labels are audiovisual.</summary>
     public static RatingModality ModalityOf(FinetuneLabels labels) =>
-        labels is FinetuneLabels.PerceivedAv or FinetuneLabels.SoftAv ? RatingModality.AudioVisual : RatingModality.Voice;
+        labels is FinetuneLabels.PerceivedAv or FinetuneLabels.SoftAv or FinetuneLabels.MultiAv ? RatingModality.AudioVisual : RatingModality.Voice;
 
     /// <summary>The targets of <paramref name="config"/>; null when it asks for the plain intended labels without a penalty.</summary>
     /// <exception cref="TrainingRunException">The labels need votes and no training clip has them.</exception>
@@ -66,6 +66,14 @@ internal sealed class FinetuneTargets : IDisposable
                     if (VotesOf(i)?.UniqueMajority is { } perceived && TaskLabelTensor.IndexOf(classes, perceived) is var index and >= 0)
                     {
                         row[index] = 1;
+                    }
+                    break;
+                case FinetuneLabels.MultiVoice or FinetuneLabels.MultiAv:
+                    // An emotion is chosen on a clip when at least one rater voted for it: the penalty matrix's own rule.
+                    var chosen = VotesOf(i)?.Distribution(classes);
+                    for (var k = 0; chosen is not null && k < classes.Count; k++)
+                    {
+                        row[k] = chosen[k] > 0 ? 1 : 0;
                     }
                     break;
                 default:
@@ -98,25 +106,48 @@ internal sealed class FinetuneTargets : IDisposable
     }
 }
 
+/// <summary>How a fine-tuning target is compared with the model's outputs.</summary>
+public enum TargetLoss
+{
+    /// <summary>−Σ_k y_k log q_k with softmax q (one-hot targets).</summary>
+    CrossEntropy,
+
+    /// <summary>KL(y ‖ q) with softmax q (vote distributions).</summary>
+    KlDivergence,
+
+    /// <summary>Mean over the K classes of the binary cross-entropy of sigmoid outputs against 0/1 targets (multi-label).</summary>
+    BinaryCrossEntropy,
+}
+
 /// <summary>
 /// The fine-tuning loss against target distributions (TRAINING.md): over the rows with a target, the usual loss L —
-/// cross-entropy −Σ_k y_k log q_k for hard labels, KL(y ‖ q) = Σ_k y_k (log y_k − log q_k) for vote distributions — and,
-/// with a penalty matrix P, the penalised term L_P = −Σ_t Σ_p y_t P[t,p] log(1 − q_p), which weights the log-likelihood
-/// of not predicting p by how expensive p is for the target; total = β·L + α·L_P (means over the rows).
+/// cross-entropy −Σ_k y_k log q_k for hard labels, KL(y ‖ q) = Σ_k y_k (log y_k − log q_k) for vote distributions (q the
+/// softmax), the mean binary cross-entropy over the classes for multi-label targets (q the sigmoid) — and, with a penalty
+/// matrix P, the penalised term L_P = −Σ_t Σ_p y_t P[t,p] log(1 − q_p), which weights the log-likelihood of not predicting
+/// p by how expensive p is for the target (multi-label: only classes p that are not themselves targets); total = β·L + α·L_P
+/// (means over the rows).
 /// </summary>
 public static class TargetDistributionLoss
 {
     /// <summary>q_p is kept below 1 − this inside log(1 − q_p), so a confident prediction has a finite penalty.</summary>
     private const double ProbabilityCeiling = 1 - 1e-6;
 
+    /// <summary>The loss a choice of fine-tuning labels trains with.</summary>
+    public static TargetLoss LossOf(FinetuneLabels labels) => labels switch
+    {
+        FinetuneLabels.SoftVoice or FinetuneLabels.SoftAv => TargetLoss.KlDivergence,
+        FinetuneLabels.MultiVoice or FinetuneLabels.MultiAv => TargetLoss.BinaryCrossEntropy,
+        _ => TargetLoss.CrossEntropy,
+    };
+
     /// <summary>The loss of a batch; null when no row has a target.</summary>
     /// <param name="logits">[B, K].</param>
-    /// <param name="targets">[B, K] target distributions; all-zero rows are left out.</param>
-    /// <param name="soft">KL divergence (vote distributions) instead of cross-entropy (hard labels).</param>
+    /// <param name="targets">[B, K] target distributions or 0/1 multi-label rows; all-zero rows are left out.</param>
+    /// <param name="loss">How the targets are compared with the outputs.</param>
     /// <param name="penalty">P [K, K], [target, predicted]; null = no penalised term.</param>
     /// <param name="alpha">α, the weight of L_P.</param>
     /// <param name="beta">β, the weight of L.</param>
-    public static Tensor? Compute(Tensor logits, Tensor targets, bool soft, Tensor? penalty = null, double alpha = 0, double beta = 1)
+    public static Tensor? Compute(Tensor logits, Tensor targets, TargetLoss loss, Tensor? penalty = null, double alpha = 0, double beta = 1)
     {
         var rows = targets.sum(1).gt(0).nonzero().squeeze(1);
         if (rows.shape[0] == 0)
@@ -124,18 +155,35 @@ public static class TargetDistributionLoss
             return null;
         }
         var y = targets.index_select(0, rows);
-        var logQ = logits.index_select(0, rows).log_softmax(1);
-        var perRow = -(y * logQ).sum(1);
-        if (soft)
+        var z = logits.index_select(0, rows);
+        Tensor perRow;
+        Tensor logNot;
+        if (loss == TargetLoss.BinaryCrossEntropy)
         {
-            // The targets' own entropy term: zero where y is (0·log 0 = 0); constant, so the gradient is the cross-entropy's.
-            perRow = perRow + (y * y.clamp_min(1e-12).log()).sum(1);
+            perRow = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None).mean([1]);
+            // log(1 − σ(z)) = log σ(−z), computed without forming 1 − σ(z); bounded below as in the softmax branch (q ≤ 1 − 10⁻⁶).
+            logNot = nn.functional.logsigmoid(-z).clamp_min(Math.Log(1 - ProbabilityCeiling));
+        }
+        else
+        {
+            var logQ = z.log_softmax(1);
+            perRow = -(y * logQ).sum(1);
+            if (loss == TargetLoss.KlDivergence)
+            {
+                // The targets' own entropy term: zero where y is (0·log 0 = 0); constant, so the gradient is the cross-entropy's.
+                perRow = perRow + (y * y.clamp_min(1e-12).log()).sum(1);
+            }
+            logNot = (1 - logQ.exp().clamp_max(ProbabilityCeiling)).log();
         }
         var total = beta * perRow.mean();
         if (penalty is not null && alpha > 0)
         {
             var weights = y.matmul(penalty.to(y.device));
-            var logNot = (1 - logQ.exp().clamp_max(ProbabilityCeiling)).log();
+            if (loss == TargetLoss.BinaryCrossEntropy)
+            {
+                // A class that is itself a target is not a mistake, whichever other target would call it one.
+                weights = weights * (1 - y);
+            }
             total = total + alpha * (-(weights * logNot).sum(1)).mean();
         }
         return total;

@@ -81,7 +81,7 @@ internal sealed class FinetuningObjective : ITrainingObjective
         var logits = classifier.forward(batch.Inputs, batch.ChunkMask);
         var loss = targets is null
             ? nn.functional.cross_entropy(logits, batch.Labels[emotions.TaskName])
-            : TargetDistributionLoss.Compute(logits, targets.Distributions.index_select(0, batch.Index).to(logits.device), targets.Soft,
+            : TargetDistributionLoss.Compute(logits, targets.Distributions.index_select(0, batch.Index).to(logits.device), targets.Loss,
                 targets.Penalty, config.Penalty?.Alpha ?? 0, config.Penalty?.Beta ?? 1);
         return (loss, [loss?.item<float>()]);
     }

@@ -37,6 +37,12 @@ public enum FinetuneLabels
     PerceivedAv,
     SoftVoice,
     SoftAv,
+
+    /// <summary>Multi-label: every emotion at least one voice-only rater chose, each a binary target (binary cross-entropy).</summary>
+    MultiVoice,
+
+    /// <summary>Multi-label from the audiovisual raters (binary cross-entropy).</summary>
+    MultiAv,
 }
 
 /// <summary>

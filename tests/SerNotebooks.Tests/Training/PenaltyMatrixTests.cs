@@ -63,7 +63,9 @@ public class PenaltyMatrixTests
     /// <summary>
     /// Two classes, logits 0 → q = (1/2, 1/2). Hard target class 0: L = −log 1/2 = ln 2. Soft target (1/2, 1/2): KL = 0.
     /// Penalty P = [[0, 1], [1/2, 0]]: for target 0, L_P = −P[0][1]·log(1 − 1/2) = ln 2; for target (1/2, 1/2) the weights
-    /// y·P = (1/4, 1/2), L_P = (1/4 + 1/2)·ln 2. A row without target (0, 0) is left out of the means.
+    /// y·P = (1/4, 1/2), L_P = (1/4 + 1/2)·ln 2. A row without target (0, 0) is left out of the means. Multi-label, sigmoid
+    /// outputs σ(0) = 1/2: target (1, 0) has binary cross-entropy ln 2 per class, mean ln 2, and L_P = −P[0][1]·log(1 − 1/2)
+    /// = ln 2; target (1, 1) has L_P = 0, since a class that is itself a target is no mistake.
     /// </summary>
     [Fact]
     public void LossTermsMatchHandComputedValues()
@@ -76,10 +78,19 @@ public class PenaltyMatrixTests
         var penalty = torch.tensor(new float[] { 0, 1, 0.5f, 0 }, [2, 2]);
         var ln2 = Math.Log(2);
 
-        Assert.Equal(ln2, TargetDistributionLoss.Compute(logits, hard, soft: false)!.item<float>(), 5);
-        Assert.Equal(0, TargetDistributionLoss.Compute(logits, soft, soft: true)!.item<float>(), 5);
-        Assert.Equal(0.5 * ln2 + 2 * ln2, TargetDistributionLoss.Compute(logits, hard, soft: false, penalty, alpha: 2, beta: 0.5)!.item<float>(), 5);
-        Assert.Equal(0.75 * ln2, TargetDistributionLoss.Compute(logits, soft, soft: true, penalty, alpha: 1, beta: 1)!.item<float>(), 5);
-        Assert.Null(TargetDistributionLoss.Compute(logits, torch.zeros(2, 2), soft: true));
+        Assert.Equal(ln2, TargetDistributionLoss.Compute(logits, hard, TargetLoss.CrossEntropy)!.item<float>(), 5);
+        Assert.Equal(0, TargetDistributionLoss.Compute(logits, soft, TargetLoss.KlDivergence)!.item<float>(), 5);
+        Assert.Equal(0.5 * ln2 + 2 * ln2, TargetDistributionLoss.Compute(logits, hard, TargetLoss.CrossEntropy, penalty, alpha: 2, beta: 0.5)!.item<float>(), 5);
+        Assert.Equal(0.75 * ln2, TargetDistributionLoss.Compute(logits, soft, TargetLoss.KlDivergence, penalty, alpha: 1, beta: 1)!.item<float>(), 5);
+        Assert.Null(TargetDistributionLoss.Compute(logits, torch.zeros(2, 2), TargetLoss.KlDivergence));
+
+        var both = torch.tensor(new float[] { 1, 1, 0, 0 }, [2, 2]);
+        Assert.Equal(ln2, TargetDistributionLoss.Compute(logits, hard, TargetLoss.BinaryCrossEntropy)!.item<float>(), 5);
+        Assert.Equal(0.5 * ln2 + 2 * ln2, TargetDistributionLoss.Compute(logits, hard, TargetLoss.BinaryCrossEntropy, penalty, alpha: 2, beta: 0.5)!.item<float>(), 5);
+        Assert.Equal(ln2, TargetDistributionLoss.Compute(logits, both, TargetLoss.BinaryCrossEntropy, penalty, alpha: 2, beta: 1)!.item<float>(), 5);
+        // The binary cross-entropy is PyTorch's, per class: a confident right answer costs almost nothing, a wrong one a lot.
+        var confident = torch.tensor(new float[] { 20, -20 }, [1, 2]);
+        Assert.InRange(TargetDistributionLoss.Compute(confident, torch.tensor(new float[] { 1, 0 }, [1, 2]), TargetLoss.BinaryCrossEntropy)!.item<float>(), 0, 1e-6);
+        Assert.Equal(20, TargetDistributionLoss.Compute(confident, torch.tensor(new float[] { 0, 1 }, [1, 2]), TargetLoss.BinaryCrossEntropy)!.item<float>(), 3);
     }
 }

@@ -46,6 +46,27 @@ public class RaterTargetTrainingTests(TrainingCorpusFixture corpus)
     }
 
     [Fact]
+    public void MultiLabelTargetsAreTheEmotionsAnyRaterChoseAndTrainWithThePenaltyTerm()
+    {
+        var config = corpus.FineTuning(epochs: 1) with { Labels = FinetuneLabels.MultiVoice, Penalty = new PenaltyLossConfig { Alpha = 0.5 } };
+        var run = corpus.NewRunDirectory("multi-penalty");
+
+        var result = TrainingRun.Run(config, run);
+
+        var folder = new RunFolder(run);
+        var trainLoss = folder.ReadMetrics(1).Single()["train_loss"];
+        Assert.True(double.IsFinite(trainLoss) && trainLoss > 0, $"train_loss {trainLoss}");
+        Assert.Contains("\"labels\": \"multi-voice\"", File.ReadAllText(folder.ConfigPath));
+        Assert.Contains("test_perceived_voice_macro_f1", result.Metrics.Keys);
+        Assert.True(File.Exists(Path.Combine(run, PenaltyMatrix.FileName)));
+        // Most simulated clips have more than one emotion chosen: the targets are multi-label, not the majority.
+        var votes = Manifest.Load(corpus.CremaManifest).Entries.Where(e => e.Speaker is "1001" or "1002")
+            .Select(e => CremaDPerception.FromManifestColumns(e)!.Votes[RatingModality.Voice]).ToArray();
+        Assert.Contains(votes, v => v.Counts.Count(c => c > 0) > 1);
+        Assert.Equal(TargetLoss.BinaryCrossEntropy, TargetDistributionLoss.LossOf(FinetuneLabels.MultiAv));
+    }
+
+    [Fact]
     public void PerceivedLabelsTrainOnTheMajorityAndDifferFromIntendedTraining()
     {
         var intended = TrainingRun.Run(corpus.FineTuning(epochs: 1), corpus.NewRunDirectory("intended"));
