@@ -40,14 +40,8 @@ public static partial class OpenFaceCsvReader
         // land on the large-object heap, and with files read in parallel their gen-2 collections stalled every thread.
         var chars = ArrayPool<char>.Shared.Rent(lines.Sum(line => line.Length + 1));
         var length = 0;
-        void Append(ReadOnlySpan<char> text)
-        {
-            text.CopyTo(chars.AsSpan(length));
-            length += text.Length;
-        }
         var lineNumbers = new List<int>(lines.Length);
         var ragged = new List<FrameProblem>();
-        var fields = new string[headerFields];
         for (var i = 0; i < lines.Length; i++)
         {
             if (i > 0 && string.IsNullOrWhiteSpace(lines[i]))
@@ -61,16 +55,8 @@ public static partial class OpenFaceCsvReader
                     $"row has {count} fields, the header has {headerFields} (truncated or malformed line)"));
                 continue;
             }
-            Split(lines[i], fields);
-            for (var p = 0; p < projection.Length; p++)
-            {
-                if (p > 0)
-                {
-                    Append(",");
-                }
-                Append(fields[projection[p]]);
-            }
-            Append("\n");
+            length += CopyProjected(lines[i], projection, chars.AsSpan(length));
+            chars[length++] = '\n';
             if (i > 0)
             {
                 lineNumbers.Add(i + 1);
@@ -242,17 +228,30 @@ public static partial class OpenFaceCsvReader
             .ToArray();
     }
 
-    /// <summary>Splits a line whose field count is already known to be <c>fields.Length</c> (OpenFace writes no quotes).</summary>
-    private static void Split(string line, string[] fields)
+    /// <summary>
+    /// Copies the fields of <paramref name="line"/> at the (ascending) <paramref name="positions"/>, separated by commas,
+    /// into <paramref name="destination"/> without making strings of the fields in between (OpenFace writes no quotes);
+    /// returns the number of characters copied.
+    /// </summary>
+    private static int CopyProjected(string line, int[] positions, Span<char> destination)
     {
-        var start = 0;
-        for (var f = 0; f < fields.Length - 1; f++)
+        var (field, start, length) = (0, 0, 0);
+        for (var p = 0; p < positions.Length; p++)
         {
-            var comma = line.IndexOf(',', start);
-            fields[f] = line[start..comma];
-            start = comma + 1;
+            for (; field < positions[p]; field++)
+            {
+                start = line.IndexOf(',', start) + 1;
+            }
+            var end = line.IndexOf(',', start);
+            if (p > 0)
+            {
+                destination[length++] = ',';
+            }
+            var value = line.AsSpan(start, (end < 0 ? line.Length : end) - start);
+            value.CopyTo(destination[length..]);
+            length += value.Length;
         }
-        fields[^1] = line[start..];
+        return length;
     }
 
     private static OpenFaceTrack Build(string path, OpenFaceColumns request, int rows,

@@ -68,19 +68,13 @@ internal sealed class FinetuneTargets : IDisposable
                         row[index] = 1;
                     }
                     break;
-                case FinetuneLabels.MultiVoice or FinetuneLabels.MultiAv:
-                    // An emotion is chosen on a clip when at least one rater voted for it: the penalty matrix's own rule.
-                    var chosen = VotesOf(i)?.Distribution(classes);
-                    for (var k = 0; chosen is not null && k < classes.Count; k++)
-                    {
-                        row[k] = chosen[k] > 0 ? 1 : 0;
-                    }
-                    break;
                 default:
+                    // Vote shares; multi-label: every emotion at least one rater chose (the penalty matrix's own rule).
                     var shares = VotesOf(i)?.Distribution(classes);
+                    var multiLabel = config.Labels is FinetuneLabels.MultiVoice or FinetuneLabels.MultiAv;
                     for (var k = 0; shares is not null && k < classes.Count; k++)
                     {
-                        row[k] = (float)shares[k];
+                        row[k] = multiLabel ? (shares[k] > 0 ? 1 : 0) : (float)shares[k];
                     }
                     break;
             }
@@ -156,33 +150,31 @@ public static class TargetDistributionLoss
         }
         var y = targets.index_select(0, rows);
         var z = logits.index_select(0, rows);
-        Tensor perRow;
-        Tensor logNot;
-        if (loss == TargetLoss.BinaryCrossEntropy)
+        var binary = loss == TargetLoss.BinaryCrossEntropy;
+        var logQ = binary ? null : z.log_softmax(1);
+        var perRow = binary
+            ? nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None).mean([1])
+            : -(y * logQ!).sum(1);
+        if (loss == TargetLoss.KlDivergence)
         {
-            perRow = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None).mean([1]);
-            // log(1 − σ(z)) = log σ(−z), computed without forming 1 − σ(z); bounded below as in the softmax branch (q ≤ 1 − 10⁻⁶).
-            logNot = nn.functional.logsigmoid(-z).clamp_min(Math.Log(1 - ProbabilityCeiling));
-        }
-        else
-        {
-            var logQ = z.log_softmax(1);
-            perRow = -(y * logQ).sum(1);
-            if (loss == TargetLoss.KlDivergence)
-            {
-                // The targets' own entropy term: zero where y is (0·log 0 = 0); constant, so the gradient is the cross-entropy's.
-                perRow = perRow + (y * y.clamp_min(1e-12).log()).sum(1);
-            }
-            logNot = (1 - logQ.exp().clamp_max(ProbabilityCeiling)).log();
+            // The targets' own entropy term: zero where y is (0·log 0 = 0); constant, so the gradient is the cross-entropy's.
+            perRow = perRow + (y * y.clamp_min(1e-12).log()).sum(1);
         }
         var total = beta * perRow.mean();
         if (penalty is not null && alpha > 0)
         {
             var weights = y.matmul(penalty.to(y.device));
-            if (loss == TargetLoss.BinaryCrossEntropy)
+            Tensor logNot;
+            if (binary)
             {
                 // A class that is itself a target is not a mistake, whichever other target would call it one.
                 weights = weights * (1 - y);
+                // log(1 − σ(z)) = log σ(−z), computed without forming 1 − σ(z); bounded below as in the softmax case (q ≤ 1 − 10⁻⁶).
+                logNot = nn.functional.logsigmoid(-z).clamp_min(Math.Log(1 - ProbabilityCeiling));
+            }
+            else
+            {
+                logNot = (1 - logQ!.exp().clamp_max(ProbabilityCeiling)).log();
             }
             total = total + alpha * (-(weights * logNot).sum(1)).mean();
         }
