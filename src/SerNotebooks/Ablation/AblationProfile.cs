@@ -110,7 +110,8 @@ public sealed record AblationProfile(
 
     /// <summary>
     /// The study's task combinations: <c>best</c> (the best paper configuration of the ablation's table) or task lists such
-    /// as <c>energy-variation+au-emotion</c>, separated by ';'. Null = <c>best</c>, left out of the JSON.
+    /// as <c>energy-variation+au-emotion</c>, or <c>opt-in</c> (every registered opt-in task alone), separated by ';'. Null =
+    /// <c>best</c>, left out of the JSON.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? TargetCombinations { get; init; }
@@ -119,8 +120,17 @@ public sealed record AblationProfile(
     public IReadOnlyList<FinetuneTarget> StudyTargets() =>
         (Targets ?? FinetuneTarget.BeyondThePaper).Select(name => FinetuneTarget.Parse(name, Penalty)).ToArray();
 
-    /// <summary>The study's combinations: <see cref="TargetCombinations"/>, or <see cref="TargetStudy.Best"/>.</summary>
-    public string StudyCombinations() => string.IsNullOrWhiteSpace(TargetCombinations) ? TargetStudy.Best : TargetCombinations;
+    /// <summary>
+    /// The study's combinations: <see cref="TargetCombinations"/>, or <see cref="TargetStudy.Best"/>; with
+    /// <paramref name="withOptInTasks"/> (<c>sernb reproduce --beyond</c>) <see cref="TargetStudy.OptIn"/> is added when
+    /// they do not name it, so every registered opt-in task joins the study.
+    /// </summary>
+    public string StudyCombinations(bool withOptInTasks = false)
+    {
+        var combinations = string.IsNullOrWhiteSpace(TargetCombinations) ? TargetStudy.Best : TargetCombinations;
+        var named = combinations.Split(';', StringSplitOptions.TrimEntries).Contains(TargetStudy.OptIn, StringComparer.OrdinalIgnoreCase);
+        return withOptInTasks && !named ? $"{combinations};{TargetStudy.OptIn}" : combinations;
+    }
 
     /// <summary>File extension of experiment files.</summary>
     public const string FileExtension = ".json";

@@ -18,12 +18,28 @@ public sealed class TargetStudy
     /// <summary>The <c>combinations</c> entry naming the main ablation's best paper configuration (highest mean test macro-F1).</summary>
     public const string Best = "best";
 
-    private TargetStudy(AblationPlan plan, string outputDirectory, string choice)
+    /// <summary>
+    /// The <c>combinations</c> entry naming every opt-in task of the registry (<see cref="Pretext.IOptInTask"/>: the clustering
+    /// task, the facial-activation regression, a user's own), each pre-trained alone: what <c>--beyond</c> adds.
+    /// </summary>
+    public const string OptIn = "opt-in";
+
+    /// <summary>
+    /// The file in <see cref="TablesDirectory"/> that records the study's combinations and targets as given, so notebook 07's
+    /// default is the study the folder holds (<see cref="Recorded"/>).
+    /// </summary>
+    public const string RecordFileName = "study.json";
+
+    private TargetStudy(AblationPlan plan, string outputDirectory, string choice, string combinations)
     {
         Plan = plan;
         OutputDirectory = outputDirectory;
         Choice = choice;
+        Combinations = combinations;
     }
+
+    /// <summary>The combinations as given (<see cref="Best"/>, <see cref="OptIn"/>, <c>a+b</c> lists), recorded with the tables.</summary>
+    public string Combinations { get; }
 
     /// <summary>The study's runs: baseline and the chosen combinations × the main plan's seeds (and folds) × the targets.</summary>
     public AblationPlan Plan { get; }
@@ -53,7 +69,13 @@ public sealed class TargetStudy
         var chosen = new List<IReadOnlyList<string>>();
         foreach (var entry in (combinations ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (string.Equals(entry, Best, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(entry, OptIn, StringComparison.OrdinalIgnoreCase))
+            {
+                var optIn = main.Registry.SelectableTaskNames.Except(main.Registry.PretextTaskNames, StringComparer.Ordinal).ToList();
+                chosen.AddRange(optIn.Select(t => (IReadOnlyList<string>)[t]));
+                choices.Add(optIn.Count == 0 ? $"{OptIn} (no opt-in task is registered)" : $"{string.Join(", ", optIn)} ({OptIn}: each registered opt-in task alone)");
+            }
+            else if (string.Equals(entry, Best, StringComparison.OrdinalIgnoreCase))
             {
                 var best = mainSummary is null ? null : BestPaperConfiguration(mainSummary);
                 chosen.Add(best is null ? main.Tasks : best.Split('+'));
@@ -81,7 +103,31 @@ public sealed class TargetStudy
         var tasks = main.Tasks.Concat(chosen.SelectMany(c => c)).Distinct(StringComparer.Ordinal).ToArray();
         var plan = AblationPlan.Create(tasks, main.Seeds, chosen, main.Registry);
         plan = main.Folds == 0 ? plan : main.BySession ? plan.WithSessions(main.Folds) : plan.WithFolds(main.Folds);
-        return new TargetStudy(plan.WithTargets(targets), Path.GetFullPath(outputDirectory), string.Join("; ", choices));
+        return new TargetStudy(plan.WithTargets(targets), Path.GetFullPath(outputDirectory), string.Join("; ", choices), combinations!);
+    }
+
+    /// <summary>
+    /// The combinations and targets of the study whose tables <paramref name="outputDirectory"/> holds (its
+    /// <see cref="RecordFileName"/>), or null when no study has written tables there.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The record is not the JSON this class writes (named in the message).</exception>
+    public static StudyRecord? Recorded(string outputDirectory)
+    {
+        var path = Path.Combine(outputDirectory, FolderName, RecordFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            var record = System.Text.Json.JsonSerializer.Deserialize<StudyRecord>(File.ReadAllText(path), StudyRecord.JsonOptions);
+            return record is { Combinations.Length: > 0, Targets.Count: > 0 } ? record
+                : throw new InvalidDataException($"{path}: needs \"combinations\" and at least one of \"targets\"");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a target study record: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -94,11 +140,21 @@ public sealed class TargetStudy
         var result = AblationRunner.Run(Plan, corpus, profile, OutputDirectory, progress: progress, cancellationToken: cancellationToken, executor: executor,
             tablesDirectory: TablesDirectory);
         TargetStudyCharts.Write(this, result);
+        WriteRecord();
         return result;
     }
 
     /// <summary>The tables recomputed from the finished runs (nothing trained).</summary>
-    public AblationResult LoadResults() => AblationRunner.WriteTables(Plan, OutputDirectory, TablesDirectory);
+    public AblationResult LoadResults()
+    {
+        var result = AblationRunner.WriteTables(Plan, OutputDirectory, TablesDirectory);
+        WriteRecord();
+        return result;
+    }
+
+    // Written with the tables they describe: the folder's tables and its record always name the same study.
+    private void WriteRecord() => AtomicFile.WriteAllText(Path.Combine(TablesDirectory, RecordFileName),
+        System.Text.Json.JsonSerializer.Serialize(new StudyRecord(Combinations, Plan.Targets.Select(t => t.Name).ToArray()), StudyRecord.JsonOptions) + "\n");
 
     /// <summary>The folder of one fine-tuning run of the study (full path).</summary>
     public string RunDirectory(string configuration, int seed, string target, int? fold = null)
@@ -142,4 +198,10 @@ public sealed class TargetStudy
             .Aggregate((ConfigurationSummary?)null, (best, c) => best is null || c[MetricNames.MacroF1].Mean > best[MetricNames.MacroF1].Mean ? c : best)
             ?.Configuration;
     }
+}
+
+/// <summary>A target study as given (<see cref="TargetStudy.RecordFileName"/>): its combinations and its targets' names, the reference first.</summary>
+public sealed record StudyRecord(string Combinations, IReadOnlyList<string> Targets)
+{
+    internal static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -142,17 +142,21 @@ public sealed class NotebookExperiment
 
     /// <summary>
     /// Notebook 07's study of fine-tuning targets over this experiment's runs (<see cref="Ablation.TargetStudy.Create"/>):
-    /// <paramref name="combinations"/> ("best" or <c>a+b</c> lists separated by ';'; null or blank: the experiment's
-    /// <see cref="AblationProfile.TargetCombinations"/>, else "best") and <paramref name="targets"/> (null or blank: the experiment's
-    /// <see cref="AblationProfile.Targets"/>, else <see cref="FinetuneTarget.BeyondThePaper"/>), so that with the defaults it is the
-    /// study <c>sernb reproduce</c> trained. "best" reads the main ablation's table when all its runs have finished.
+    /// <paramref name="combinations"/> ("best", "opt-in" or <c>a+b</c> lists separated by ';') and <paramref name="targets"/>.
+    /// Null or blank takes, in this order, the study the runs folder holds (<see cref="Ablation.TargetStudy.Recorded"/>: what
+    /// <c>sernb reproduce</c>, with or without <c>--beyond</c>, or an earlier run of the notebook trained), the experiment's
+    /// <see cref="AblationProfile.TargetCombinations"/> and <see cref="AblationProfile.Targets"/>, and "best" ×
+    /// <see cref="FinetuneTarget.BeyondThePaper"/>. "best" reads the main ablation's table when all its runs have finished.
     /// </summary>
     public TargetStudy TargetStudy(string? combinations = null, string? targets = null)
     {
         var mainSummary = this.UnfinishedRuns().Count == 0 ? LoadResults().Summary : null;
+        var recorded = Ablation.TargetStudy.Recorded(OutputDirectory);
         return Ablation.TargetStudy.Create(Plan, OutputDirectory, mainSummary,
-            string.IsNullOrWhiteSpace(combinations) ? Profile.StudyCombinations() : combinations,
-            string.IsNullOrWhiteSpace(targets) ? Profile.StudyTargets() : FinetuneTarget.ParseList(targets, Profile.Penalty));
+            !string.IsNullOrWhiteSpace(combinations) ? combinations : recorded?.Combinations ?? Profile.StudyCombinations(),
+            !string.IsNullOrWhiteSpace(targets) ? FinetuneTarget.ParseList(targets, Profile.Penalty)
+                : recorded is not null ? recorded.Targets.Select(t => FinetuneTarget.Parse(t, Profile.Penalty)).ToArray()
+                : Profile.StudyTargets());
     }
 
     /// <summary>Trains the study's missing runs (finished runs are reused) and writes its tables to <see cref="Ablation.TargetStudy.TablesDirectory"/>.</summary>

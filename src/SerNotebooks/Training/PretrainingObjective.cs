@@ -91,6 +91,7 @@ internal sealed class PretrainingObjective : ITrainingObjective
             // seeded for the epoch by the session, so the draws below are the same in a resumed run.
             pseudo.Recluster(model, data, epoch, TrainingRun.EpochSeed(config.Seed, epoch) ^ (0x6B6D65616E73L + pseudo.TaskIndex));
             model.ReinitialiseHead(pseudo.TaskName);
+            AdamMoments.Reset(Optimizer, model.Head(pseudo.TaskName).parameters());
             RefreshPseudoClassWeights(pseudo);
         }
         model.train();

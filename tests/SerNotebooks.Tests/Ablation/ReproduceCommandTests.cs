@@ -129,6 +129,46 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Fact]
+    public void BeyondAddsEveryOptInTaskToTheStudyReusesTheAblationsLabelsAndNotebook07DefaultsToTheStudyTheFolderHolds()
+    {
+        var file = OneSeedTinyExperiment("tiny-beyond");
+        var output = Path.Combine(_root, "out");
+
+        var (exit, text) = Invoke(["reproduce", "--experiment", file, "--no-notebooks", "--jobs", "1", "--beyond", "--out", output]);
+
+        Assert.True(exit == 0, text);
+        // The experiment names no targets and its combinations are "best": --beyond adds the opt-in tasks, each pre-trained alone,
+        // and the default targets. New: their 2 pre-training runs, their 2 × 3 fine-tuning runs and the other 2 configurations × 2
+        // non-intended targets; reused: the best configuration's pre-training and the intended runs of the baseline and of it.
+        Assert.Contains("beyond the paper: 4 configurations × 3 targets × 1 seed(s)", text);
+        Assert.Contains("facial-activation-regression, clustering (opt-in: each registered opt-in task alone)", text);
+        Assert.Contains("trained 12 run(s), reused 3", text);
+        // The study's labels: only the opt-in tasks are labelled; the paper's tasks are copied from the ablation's set, byte for byte.
+        Assert.Contains("reusing energy-variation, facial-activation, au-emotion from a label set of the same corpus, chunking and fitting clips", text);
+        var labelFolders = Directory.GetDirectories(Path.Combine(output, AblationLabels.FolderName));
+        Assert.Equal(2, labelFolders.Length);
+        var main = Assert.Single(labelFolders, f => !File.ReadAllText(Path.Combine(f, AblationLabels.CompleteFileName)).Contains("clustering", StringComparison.Ordinal));
+        var study = Assert.Single(labelFolders, f => f != main);
+        foreach (var task in AblationPlan.PaperTasks)
+        {
+            Assert.Equal(File.ReadAllBytes(SerNotebooks.Pretext.PretextLabelSetFile.CsvPath(main, task)), File.ReadAllBytes(SerNotebooks.Pretext.PretextLabelSetFile.CsvPath(study, task)));
+            Assert.Equal(File.ReadAllBytes(SerNotebooks.Pretext.PretextLabelSetFile.JsonPath(main, task)), File.ReadAllBytes(SerNotebooks.Pretext.PretextLabelSetFile.JsonPath(study, task)));
+        }
+        // Notebook 07's defaults are the study the folder holds (not the experiment's "best"): nothing to train, the same tables.
+        var recorded = TargetStudy.Recorded(output)!;
+        Assert.Equal("best;opt-in", recorded.Combinations);
+        Assert.Equal(["intended", "soft-voice", "penalty"], recorded.Targets);
+        var summary = File.ReadAllText(Path.Combine(output, TargetStudy.FolderName, AblationRunner.SummaryFileName));
+        var experiment = SerNotebooks.Notebooks.NotebookExperiment.Open(profile: file, seeds: 1, runs: output, log: _ => { });
+        var result = experiment.RunTargetStudy(experiment.TargetStudy());
+        Assert.Equal((0, 15), (result.TrainedRuns, result.SkippedRuns));
+        Assert.Equal(summary, File.ReadAllText(Path.Combine(output, TargetStudy.FolderName, AblationRunner.SummaryFileName)));
+        Assert.All(result.Groups, g => Assert.Equal(4, g.Summary.Configurations.Count));
+        Assert.Contains(result.Groups[0].Summary.Configurations, c => c.Configuration == "clustering");
+        Assert.Contains(result.Groups[0].Summary.Configurations, c => c.Configuration == "facial-activation-regression");
+    }
+
+    [Fact]
     public void TheClusteringTaskReproducesWithEnergyVariationAsAnOptInTask()
     {
         string[] tasks = ["energy-variation", "clustering"];
@@ -170,13 +210,18 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     /// <summary>experiments/tiny.json with one seed, named <paramref name="name"/>, plus <paramref name="fields"/>, written into the test folder.</summary>
-    private string OneSeedTinyExperiment(string name, string? fields = null)
+    // tiny.json with one seed, another name, the study's combinations (tiny's own: the whole study) and more fields.
+    private string OneSeedTinyExperiment(string name, string? fields = null, string combinations = "best")
     {
         Directory.CreateDirectory(_root);
         var file = Path.Combine(_root, name + ".json");
-        File.WriteAllText(file, File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"))
+        const string TinyCombinations = "\"targetCombinations\": \"best;opt-in\"";
+        var tiny = File.ReadAllText(Data.TestWav.RepositoryFile("experiments/tiny.json"));
+        Assert.Contains(TinyCombinations, tiny);
+        File.WriteAllText(file, tiny
             .Replace("\"name\": \"tiny\"", $"\"name\": \"{name}\"{(fields is null ? "" : ", " + fields)}", StringComparison.Ordinal)
-            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal));
+            .Replace("\"seeds\": 3", "\"seeds\": 1", StringComparison.Ordinal)
+            .Replace(TinyCombinations, $"\"targetCombinations\": \"{combinations}\"", StringComparison.Ordinal));
         return file;
     }
 

@@ -69,6 +69,12 @@ public sealed class TargetStudyTests : IDisposable
         var optIn = TargetStudy.Create(main, _root, summary, "best;clustering;facial-activation-regression", [FinetuneTarget.Intended]);
         Assert.Equal([AblationPlan.Baseline, "clustering", "facial-activation-regression", "energy-variation+au-emotion"], optIn.Plan.Configurations);
         Assert.Equal(["clustering-seed1", "clustering-seed2"], optIn.Plan.Pretraining.Where(p => p.Combination == "clustering").Select(p => Path.GetFileName(p.RelativeDirectory)));
+        // "opt-in" names every registered opt-in task; --beyond adds it to an experiment's combinations once.
+        var everyOptIn = TargetStudy.Create(main, _root, summary, "best;opt-in", [FinetuneTarget.Intended]);
+        Assert.Equal(optIn.Plan.Configurations.Order(), everyOptIn.Plan.Configurations.Order());
+        Assert.Contains("(opt-in: each registered opt-in task alone)", everyOptIn.Choice);
+        Assert.Equal(("best", "best;opt-in"), (AblationProfile.Demo.StudyCombinations(), AblationProfile.Demo.StudyCombinations(withOptInTasks: true)));
+        Assert.Equal("best;opt-in", AblationProfile.Tiny.StudyCombinations(withOptInTasks: true));
         var unknown = Assert.Throws<ArgumentException>(() => TargetStudy.Create(main, _root, null, "best;no-such-task", [FinetuneTarget.Intended]));
         Assert.Contains("no-such-task", unknown.Message);
         Assert.Contains("clustering", unknown.Message);

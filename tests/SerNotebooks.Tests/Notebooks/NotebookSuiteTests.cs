@@ -136,6 +136,23 @@ public sealed class NotebookSuiteTests(NotebookSuiteRun suite, ITestOutputHelper
     }
 
     [Fact]
+    public void Notebook07ShowsTheWholeStudyTheClusteringTaskAndTheRegressionVariantIncluded()
+    {
+        // tiny.json's "targetCombinations" is "best;opt-in": notebook 07 trains and tabulates the opt-in tasks beside the baseline
+        // and the best combination, under every target, with the same statistics and charts.
+        Assert.True(suite.ExitCode == 0, suite.ConsoleOutput);
+        var summary = File.ReadAllLines(Path.Combine(suite.RunsFolder, "beyond", "summary.csv"));
+        foreach (var configuration in new[] { "clustering", "facial-activation-regression" })
+        {
+            Assert.Equal(3, summary.Count(line => line.StartsWith(configuration + ",", StringComparison.Ordinal)));
+            Assert.True(File.Exists(Path.Combine(suite.RunsFolder, "beyond", "charts", $"delta-vs-intended-{configuration}.html")), configuration);
+        }
+        var executed = ExecutedNotebook.Load(suite.ExecutedPath(suite.Notebooks.Single(n => Path.GetFileName(n).StartsWith("07-", StringComparison.Ordinal))));
+        var text = string.Join('\n', executed.Cells.SelectMany(c => c.Outputs).Select(o => o.GetRawText()));
+        Assert.Contains("facial-activation-regression, clustering (opt-in: each registered opt-in task alone)", text);
+    }
+
+    [Fact]
     public async Task TheRunsFoldersStandaloneChartsDrawOfflineInChromium()
     {
         Assert.True(suite.ExitCode == 0, suite.ConsoleOutput);

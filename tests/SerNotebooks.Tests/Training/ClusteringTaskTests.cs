@@ -91,6 +91,39 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
     }
 
     [Fact]
+    public void ResettingAReinitialisedHeadsAdamStateMakesItsNextStepAFirstStepAndLeavesTheEncodersMomentsAlone()
+    {
+        using var model = new PretrainingModel(TrainingCorpusFixture.SmallModel, [new PretextHeadSpec(Clustering, LabelGranularity.Chunk, 4, LabelKind.PseudoClasses)]);
+        const double Lr = 0.01;
+        using var adam = torch.optim.Adam(model.parameters(), Lr);
+        void Step()
+        {
+            adam.zero_grad();
+            using var scope = torch.NewDisposeScope();
+            model.parameters().Select(p => p.pow(2).sum()).Aggregate((a, b) => a + b).backward(); // gradient 2w everywhere
+            adam.step();
+        }
+        Step();
+        Step();
+        var head = model.Head(Clustering).parameters().ToList();
+        AdamMoments.Reset(adam, head);
+
+        var states = adam.state_dict().State.Cast<TorchSharp.Modules.Adam.State>().ToList();
+        var headHandles = head.Select(p => p.Handle).ToHashSet();
+        var byParameter = adam.parameters().Zip(states).ToList();
+        Assert.All(byParameter.Where(p => headHandles.Contains(p.First.Handle)), p => Assert.Equal((0L, 0.0), (p.Second.step, p.Second.exp_avg.abs().sum().item<float>() + 0.0)));
+        Assert.All(byParameter.Where(p => !headHandles.Contains(p.First.Handle)), p => Assert.Equal(2L, p.Second.step));
+        // A first Adam step moves every weight by lr against the sign of its gradient (|m̂| / √v̂ = 1): the reset head does so.
+        var weight = head.Single(p => p.dim() == 2);
+        var before = weight.detach().clone();
+        Step();
+        var moved = (weight.detach() - before).abs();
+        Assert.True(moved.sub(Lr).abs().max().item<float>() < 1e-5, $"largest departure from lr: {moved.sub(Lr).abs().max().item<float>()}");
+        using var other = torch.nn.Linear(2, 2);
+        Assert.Throws<ArgumentException>(() => AdamMoments.Reset(adam, other.parameters()));
+    }
+
+    [Fact]
     public void TheClusteringTaskIsOptInAndItsLabelFilesOnlySayWhichChunksTakePart()
     {
         var registry = PretextTaskRegistry.CreateDefault();
@@ -147,6 +180,7 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
             {
                 snapshots[p.Epoch] = PseudoClassFile.Read(new RunFolder(whole).EpochPseudoClassPath(p.Epoch)).Single();
                 File.Copy(new RunFolder(whole).EpochModelPath(p.Epoch), Path.Combine(kept, $"{p.Epoch}.model"));
+                File.Copy(new RunFolder(whole).EpochOptimizerPath(p.Epoch), Path.Combine(kept, $"{p.Epoch}.optim"));
             }
         });
         var uninterrupted = TrainingRun.Run(config, whole, Labelling(options), record);
@@ -170,6 +204,28 @@ public class ClusteringTaskTests(TrainingCorpusFixture corpus)
         var fromFresh = (afterEpoch3 - fresh.weight!).norm().item<float>();
         var fromEpoch2 = (afterEpoch3 - afterEpoch2).norm().item<float>();
         Assert.True(fromFresh < fromEpoch2 / 4, $"epoch-3 head is {fromFresh} from the fresh draw and {fromEpoch2} from epoch 2's head");
+
+        // Its Adam state started afresh then too: after epoch 3 the head's parameters have taken one epoch of steps, the
+        // encoder's and the energy head's three (before AdamMoments, the head's count went on: three).
+        using (var model = new PretrainingModel(config.Model,
+            [
+                new PretextHeadSpec("energy-variation", LabelGranularity.Chunk, 2),
+                new PretextHeadSpec(Clustering, LabelGranularity.Chunk, options.Clusters, LabelKind.PseudoClasses),
+            ]))
+        using (var adam = torch.optim.Adam(model.parameters(), config.Optimizer.LearningRate))
+        {
+            using (var reader = new BinaryReader(File.OpenRead(Path.Combine(kept, "3.optim"))))
+            {
+                adam.load_state_dict(reader);
+            }
+            var head = model.Head(Clustering).parameters().Select(p => p.Handle).ToHashSet();
+            var steps = adam.parameters().Zip(adam.state_dict().State.Cast<TorchSharp.Modules.Adam.State>())
+                .ToLookup(p => head.Contains(p.First.Handle), p => p.Second.step);
+            var headSteps = Assert.Single(steps[true].Distinct());
+            Assert.True(headSteps > 0);
+            // (Parameters no task uses, the attention pooling here, never get a gradient, so Adam never steps them.)
+            Assert.Equal([0, 3 * headSteps], steps[false].Distinct().Order());
+        }
 
         // Clustered at the start of epochs 1 and 3: the classes hold through epoch 2 and change at epoch 3.
         Assert.Equal([1, 1, 3], snapshots.OrderBy(p => p.Key).Select(p => p.Value.ClusteredAtEpoch));
