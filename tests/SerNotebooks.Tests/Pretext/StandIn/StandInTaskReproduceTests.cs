@@ -60,8 +60,10 @@ public sealed class StandInTaskReproduceTests : IDisposable
         var summary = ResultsTable.ReadSummaryCsv(Path.Combine(_root, AblationRunner.SummaryFileName));
         Assert.Equal(configurations, summary.RowKeys);
         Assert.Equal(configurations, ResultsTable.ReadRuns(Path.Combine(_root, AblationRunner.RunsFileName)).Select(r => r.Configuration));
-        // Its labels, with its own labeller state read back.
-        var labels = Directory.GetDirectories(Path.Combine(_root, AblationLabels.FolderName)).Single();
+        // Its labels, with its own labeller state read back: the ablation's set (notebook 07's study, with tiny's opt-in tasks,
+        // has one of its own that copies these).
+        var labels = Directory.GetDirectories(Path.Combine(_root, AblationLabels.FolderName))
+            .Single(d => File.ReadAllLines(Path.Combine(d, AblationLabels.CompleteFileName)).Order().SequenceEqual(tasks.Order()));
         var set = PretextLabelSetFile.Read(labels, ChunkVoicingTask.TaskName);
         Assert.True(ChunkVoicingLabeller.FromStateJson(set.LabellerStateJson).State.TrainingChunks > 0);
         Assert.Equal([0, 1], set.ByClip.Values.SelectMany(l => l.ChunkLabels!).Where(l => l >= 0).Distinct().Order());
