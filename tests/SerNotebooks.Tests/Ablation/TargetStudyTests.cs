@@ -81,6 +81,23 @@ public sealed class TargetStudyTests : IDisposable
     }
 
     [Fact]
+    public void TheStudyRecordIsReadBackAndABrokenOneIsAnErrorNamingTheFile()
+    {
+        Assert.Null(TargetStudy.Recorded(_root));
+        var path = Path.Combine(_root, TargetStudy.FolderName, TargetStudy.RecordFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "{\"combinations\": \"best;opt-in\", \"targets\": [\"intended\", \"penalty\"]}");
+        var record = TargetStudy.Recorded(_root)!;
+        Assert.Equal(("best;opt-in", "intended,penalty"), (record.Combinations, string.Join(',', record.Targets)));
+        foreach (var broken in new[] { "{\"combinations\": \"best\"", "{\"combinations\": \"best\", \"targets\": []}" })
+        {
+            File.WriteAllText(path, broken);
+            var error = Assert.Throws<InvalidDataException>(() => TargetStudy.Recorded(_root));
+            Assert.Contains(path, error.Message);
+        }
+    }
+
+    [Fact]
     public void ATinyStudyWritesPerTargetTablesAgainstIntendedAndPerceivedLabelsBesideTheMainRunsAndItsPenaltyMatrix()
     {
         TorchRuntime.EnsureLoadable();
@@ -93,6 +110,7 @@ public sealed class TargetStudyTests : IDisposable
 
         Assert.Equal(2 + 8, result.TrainedRuns);
         Assert.False(File.Exists(Path.Combine(output, AblationRunner.RunsFileName)), "the study must not write the main tables");
+        Assert.Equal("energy-variation", TargetStudy.Recorded(output)!.Combinations); // with its tables, for notebook 07's defaults
         Assert.Equal(["intended", "penalty"], result.Groups.Select(g => g.Target!.Name));
         Assert.All(result.Groups, g => Assert.NotEmpty(g.Perceived));
         var summary = File.ReadAllLines(Path.Combine(study.TablesDirectory, AblationRunner.SummaryFileName));
