@@ -71,7 +71,7 @@ public sealed class TargetStudy
         {
             if (string.Equals(entry, OptIn, StringComparison.OrdinalIgnoreCase))
             {
-                var optIn = main.Registry.SelectableTaskNames.Except(main.Registry.PretextTaskNames, StringComparer.Ordinal).ToList();
+                var optIn = main.Registry.OptInTaskNames;
                 chosen.AddRange(optIn.Select(t => (IReadOnlyList<string>)[t]));
                 choices.Add(optIn.Count == 0 ? $"{OptIn} (no opt-in task is registered)" : $"{string.Join(", ", optIn)} ({OptIn}: each registered opt-in task alone)");
             }

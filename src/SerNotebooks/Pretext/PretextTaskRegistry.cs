@@ -36,8 +36,10 @@ public sealed class PretextTaskRegistry
     public IReadOnlyList<IPretextTask> PretextTasks => _tasks.Where(t => t is not IControlTask and not IOptInTask).ToList();
 
     /// <summary>The tasks <c>--tasks</c> may name: <see cref="PretextTasks"/>, then the opt-in tasks.</summary>
-    public IReadOnlyList<string> SelectableTaskNames =>
-        [.. PretextTaskNames, .. _tasks.Where(t => t is IOptInTask and not IControlTask).Select(t => t.Name)];
+    public IReadOnlyList<string> SelectableTaskNames => [.. PretextTaskNames, .. OptInTaskNames];
+
+    /// <summary>The opt-in tasks (<see cref="IOptInTask"/>, not controls) in registration order: used only when named.</summary>
+    public IReadOnlyList<string> OptInTaskNames => _tasks.Where(t => t is IOptInTask and not IControlTask).Select(t => t.Name).ToList();
 
     /// <summary>The names of <see cref="PretextTasks"/> in registration order: the default task list everywhere.</summary>
     public IReadOnlyList<string> PretextTaskNames => PretextTasks.Select(t => t.Name).ToList();

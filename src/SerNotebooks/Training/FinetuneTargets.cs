@@ -71,7 +71,7 @@ internal sealed class FinetuneTargets : IDisposable
                 default:
                     // Vote shares; multi-label: every emotion at least one rater chose (the penalty matrix's own rule).
                     var shares = VotesOf(i)?.Distribution(classes);
-                    var multiLabel = config.Labels is FinetuneLabels.MultiVoice or FinetuneLabels.MultiAv;
+                    var multiLabel = TargetDistributionLoss.LossOf(config.Labels) == TargetLoss.BinaryCrossEntropy;
                     for (var k = 0; shares is not null && k < classes.Count; k++)
                     {
                         row[k] = multiLabel ? (shares[k] > 0 ? 1 : 0) : (float)shares[k];
